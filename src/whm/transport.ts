@@ -123,6 +123,8 @@ type UndiciResponse = Awaited<ReturnType<Agent['request']>>;
 async function readBody(response: UndiciResponse, limitBytes: number, context: CallContext): Promise<string> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
+    // Nothing reads the body, so its abort error needs a listener to stay handled.
+    response.body.on('error', () => undefined);
     response.body.destroy();
     throw tooLargeError(limitBytes, context, `it declares ${declared} bytes`);
   }
