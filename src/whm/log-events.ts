@@ -180,7 +180,7 @@ const lineSchema = z.looseObject({
   pid: numeric.optional().catch(undefined),
   indent: numeric.optional().catch(undefined),
   partial: flag.optional().catch(undefined),
-  contents: z.unknown(),
+  contents: z.unknown().optional(),
 });
 
 // Every field but `action` falls back to undefined when it has an unexpected type, so one odd
@@ -195,7 +195,7 @@ const controlContentsSchema = z.looseObject({
   item_type: z.string().optional().catch(undefined),
   item_name: name.optional().catch(undefined),
   logfile: z.string().optional().catch(undefined),
-  msg: z.unknown(),
+  msg: z.unknown().optional(),
 });
 
 const itemMessageSchema = z.looseObject({
