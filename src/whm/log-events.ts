@@ -82,18 +82,28 @@ export interface TransferSessionInfoEvent extends TransferControlBase {
   value: string | undefined;
 }
 
-/** Number of items (`queue_count`) or total bytes (`queue_size`) of one queue. */
+/**
+ * Number of items (`queue_count`) or total bytes (`queue_size`) per queue. cPanel's documented
+ * example logs one line per queue (`queue` set, `msg` a number); a `msg` object mapping queue names
+ * to numbers is accepted too.
+ */
 export interface TransferQueueCounterEvent extends TransferControlBase {
   action: 'queue_count' | 'queue_size';
+  /** `msg` when it is a single number. */
   value: number | undefined;
+  /** Count per queue name, from either form. */
+  byQueue: Record<string, number>;
 }
 
-/** An item was dispatched, started, finished or warned about in one queue. */
+/**
+ * An item was dispatched to a worker (`process-item`), started (`start-item`) or finished one queue
+ * step: `success-item` without warnings, `warning-item` with warnings.
+ */
 export interface TransferItemProgressEvent extends TransferControlBase {
   action: 'process-item' | 'start-item' | 'success-item' | 'warning-item';
   /** Item size in bytes, when `msg.size` gives it. */
   size: number | undefined;
-  /** Number of warnings reported with the line (`warning-item` lines count as one when they give none). */
+  /** `msg.warnings`; a `warning-item` line that gives no count counts as one. */
   warnings: number | undefined;
   /** Text of a string `msg`. */
   message: string | undefined;
@@ -207,6 +217,8 @@ const itemMessageSchema = z.looseObject({
     .catch(undefined),
 });
 
+const queueCountsSchema = z.record(z.string(), numeric);
+
 /** Parses a whole log; blank lines are skipped. */
 export function parseTransferLog(text: string): ParsedTransferLog {
   const events: TransferLogEvent[] = [];
@@ -292,8 +304,16 @@ function controlEvent(contents: z.output<typeof controlContentsSchema>, info: Tr
       return { ...base, action, value: typeof msg === 'string' || typeof msg === 'number' ? String(msg) : undefined };
     case 'queue_count':
     case 'queue_size': {
-      const value = numeric.safeParse(msg);
-      return { ...base, action, value: value.success ? value.data : undefined };
+      const single = numeric.safeParse(msg);
+      const value = single.success ? single.data : undefined;
+      const perQueue = queueCountsSchema.safeParse(msg);
+      let byQueue: Record<string, number> = {};
+      if (value !== undefined && contents.queue !== undefined) {
+        byQueue = { [contents.queue]: value };
+      } else if (perQueue.success) {
+        byQueue = perQueue.data;
+      }
+      return { ...base, action, value, byQueue };
     }
     case 'process-item':
     case 'start-item':

@@ -2,8 +2,9 @@
  * Per-item outcomes from a session's `master.log`.
  *
  * A session that ends COMPLETED can still have failed items: WHM only reports per-item outcomes in
- * the master log (`start-item`, `success-item`, `warning-item`, `failed-item` control lines). Each
- * item passes through the TRANSFER queue and then the RESTORE queue; a failure in either fails it.
+ * the master log. Each item passes through the TRANSFER queue and then the RESTORE queue, and each
+ * step ends with `success-item`, `warning-item` (done, with warnings) or `failed-item`. A failure
+ * in either queue fails the item.
  */
 import type { TransferLogEvent } from './log-events';
 
@@ -19,7 +20,7 @@ export interface TransferItemOutcome {
   /** Item name on this server, as the log gives it. */
   localItem: string | undefined;
   status: TransferItemStatus;
-  /** `warning-item` lines plus warning counts reported on the item's success or failure lines. */
+  /** Warnings reported when the item's queue steps ended, summed over both queues. */
   warnings: number;
   /** Failure text of the first `failed-item` line. */
   failureReason: string | undefined;
@@ -38,8 +39,9 @@ export interface TransferItemOutcome {
 /**
  * Summarises master-log events into one outcome per item, in order of first appearance.
  *
- * An item succeeds with a `success-item` line in the RESTORE queue (or without a queue), or with
- * any `success-item` line when the session logged `complete`, since then no queue has work left.
+ * An item succeeds with a `success-item` or `warning-item` line in the RESTORE queue (or without a
+ * queue), or with such a line in any queue when the session logged `complete`, since then no queue
+ * has work left.
  * A `failed-item` line in any queue fails it for good. Items that never appear in the log (queued,
  * then aborted before a worker took them) are absent: compare with the list of enqueued items.
  */
@@ -91,10 +93,8 @@ export function summarizeTransferItems(events: readonly TransferLogEvent[]): Tra
         outcome.startedAt ??= event.time;
         outcome.sizeBytes = event.size ?? outcome.sizeBytes;
         break;
-      case 'warning-item':
-        outcome.warnings += event.warnings ?? 1;
-        break;
       case 'success-item':
+      case 'warning-item':
         outcome.warnings += event.warnings ?? 0;
         outcome.sizeBytes = event.size ?? outcome.sizeBytes;
         outcome.succeededInSomeQueue = true;

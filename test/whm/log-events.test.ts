@@ -80,8 +80,17 @@ describe('parseTransferLog', () => {
 
   test('queue counters as numbers', () => {
     expect(controlEvent(events, 'queue_count').value).toBe(3);
+    expect(controlEvent(events, 'queue_count').byQueue).toEqual({ TRANSFER: 3 });
     expect(controlEvent(events, 'queue_size').value).toBe(3000);
     expect(controlEvent(events, 'queue_size').queue).toBe('TRANSFER');
+  });
+
+  test('queue counters per queue object', () => {
+    const line = control('queue_count', { msg: { TRANSFER: 4, RESTORE: '4' } });
+
+    const [event] = parseTransferLog(line).events;
+
+    expect(event).toMatchObject({ action: 'queue_count', value: undefined, byQueue: { TRANSFER: 4, RESTORE: 4 } });
   });
 
   test('item fields', () => {
@@ -209,6 +218,19 @@ describe('summarizeTransferItems', () => {
 
     expect(gold?.status).toBe('succeeded');
     expect(gold?.endedAt).toBe(141);
+  });
+
+  test('warning item ends restore step', () => {
+    const log = [
+      item('success-item', 'TRANSFER', 'erin', { msg: { size: 10, warnings: 0 }, time: 1 }),
+      item('warning-item', 'RESTORE', 'erin', { msg: { size: 10, warnings: 2 }, time: 2 }),
+    ].join('\n');
+
+    const [erin] = summarizeTransferItems(parseTransferLog(log).events);
+
+    expect(erin?.status).toBe('succeeded');
+    expect(erin?.warnings).toBe(2);
+    expect(erin?.endedAt).toBe(2);
   });
 
   test('later success does not undo failure', () => {
