@@ -17,7 +17,6 @@ import {
   WhmTimeoutError,
   WhmTlsError,
   WhmConfigurationError,
-  type CreateRemoteRootTransferSessionParams,
 } from '../../src/whm';
 import {
   LEGACY_ACCESS_DENIED,
@@ -29,38 +28,18 @@ import {
   type FakeHandler,
   type FakeWhm,
 } from './support/fake-whm';
+import { rejection, rootSessionParams } from './support/calls';
 
 const TOKEN = 'Q1W2E3R4T5Y6U7I8O9P0ASDFGHJKLZXC';
 const REMOTE_PASSWORD = 'remote-Pass word+1';
 const REMOTE_ROOT_PASSWORD = 'r00t"secret&x=1';
 
-const CREATE_PARAMS: CreateRemoteRootTransferSessionParams = {
-  host: 'source.example.com',
+const CREATE_PARAMS = rootSessionParams('source.example.com', {
   user: 'admin',
   password: REMOTE_PASSWORD,
   root_escalation_method: 'su',
   root_password: REMOTE_ROOT_PASSWORD,
-  comm_transport: 'ssh',
-  transfer_threads: 1,
-  restore_threads: 1,
-  unrestricted_restore: false,
-  copy_reseller_privs: false,
-  compressed: true,
-  unencrypted: false,
-  use_backups: false,
-  low_priority: false,
-  enable_custom_pkgacct: false,
-};
-
-/** Calls `call` and returns what it rejected with; fails the test when it resolves. */
-async function rejection(call: Promise<unknown>): Promise<WhmError> {
-  try {
-    await call;
-  } catch (error) {
-    return error as WhmError;
-  }
-  throw new Error('expected the call to fail');
-}
+});
 
 describe('WhmClient errors', () => {
   let server: FakeWhm;

@@ -1,4 +1,5 @@
 import { WhmClient, WhmConfigurationError, WhmInvalidParameterError } from '../../src/whm';
+import { rootSessionParams } from './support/calls';
 import { envelope, functionOf, replyJson, startFakeWhm, type FakeWhm } from './support/fake-whm';
 
 const TOKEN = 'TOKEN0123456789ABCDEF';
@@ -162,20 +163,7 @@ describe('WhmClient request', () => {
   });
 
   test('invalid thread count not sent', async () => {
-    const call = client.createRemoteRootTransferSession({
-      host: 'source.example.com',
-      user: 'root',
-      comm_transport: 'ssh',
-      transfer_threads: 0,
-      restore_threads: 1,
-      unrestricted_restore: false,
-      copy_reseller_privs: false,
-      compressed: true,
-      unencrypted: false,
-      use_backups: false,
-      low_priority: false,
-      enable_custom_pkgacct: false,
-    });
+    const call = client.createRemoteRootTransferSession(rootSessionParams('source.example.com', { transfer_threads: 0 }));
 
     await expect(call).rejects.toThrow(WhmInvalidParameterError);
     await expect(call).rejects.toThrow(/transfer_threads/);
