@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { silentLogger } from '../log';
 import { callName, describeIssues, interpretResponse, type CallContext, type WhmResult } from './envelope';
 import { WhmConfigurationError, WhmError, WhmInvalidParameterError } from './errors';
-import { DEFAULT_WHM_TIMEOUTS_MS, MUTATING_WHM_FUNCTIONS, type WhmFunctionName } from './functions';
+import { DEFAULT_WHM_TIMEOUTS_MS, MUTATING_WHM_FUNCTIONS, WHM_FUNCTION_NAMES, type WhmFunctionName } from './functions';
 import { parseTransferLog, type ParsedTransferLog } from './log-events';
 import {
   CONFIG_REMOTE_ROOT_MODULES,
@@ -142,7 +142,7 @@ const optionsSchema = z.object({
     z.object({ kind: z.literal('token'), user: headerSafe.regex(/^[^:]+$/, 'must not contain “:”'), token: headerSafe }),
     z.object({ kind: z.literal('basic'), user: z.string().min(1).regex(/^[^:]+$/, 'must not contain “:”'), password: z.string().min(1) }),
   ]),
-  timeoutsMs: z.record(z.string(), z.number().int().positive()).optional(),
+  timeoutsMs: z.partialRecord(z.enum(WHM_FUNCTION_NAMES), z.number().int().positive()).optional(),
   maxResponseBytes: z.number().int().positive().optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
 });

@@ -79,38 +79,41 @@ export interface WhmResult<T> {
 /**
  * Checks the status, the envelope and `data`, and returns `data` parsed by `dataSchema`.
  * Throws a {@link WhmError} subclass for every kind of failure.
+ *
+ * Text quoted from the response into an error is redacted, and so is the returned `metadata`.
+ * The returned `data` is not redacted, so the caller gets what WHM sent.
  */
 export function interpretResponse<S extends z.ZodType>(
   response: RawWhmResponse,
   dataSchema: S,
   context: CallContext,
 ): WhmResult<z.output<S>> {
-  // Parsed first and redacted after, so a secret that JSON escapes in the body is still found.
-  const body = redactSecrets(response.body, context.secrets);
-  const parsedJson = redactSecrets(parseJson(response.body), context.secrets);
   const details: WhmErrorDetails = { functionName: context.functionName, host: context.host, httpStatus: response.status };
+  const bodyExcerpt = (): string => excerpt(redactSecrets(response.body, context.secrets));
+  // Parsed before redaction, so that a secret JSON escapes in the body is still found in the strings.
+  const parsedJson = parseJson(response.body);
+  const legacy = redactSecrets(legacyReason(parsedJson), context.secrets);
 
   if (response.status === 401 || response.status === 403) {
-    const reason = legacyReason(parsedJson) ?? `HTTP ${response.status}`;
-    throw authenticationError(reason, details, context);
+    throw authenticationError(legacy ?? `HTTP ${response.status}`, details, context);
   }
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    const quoted = bodyExcerpt();
     throw new WhmServerError(
-      `${callName(context)} failed with HTTP ${response.status}: ${excerpt(body)}. WHM or its proxy is overloaded or restarting; retry later.`,
-      { ...details, reason: excerpt(body) },
+      `${callName(context)} failed with HTTP ${response.status}: ${quoted}. WHM or its proxy is overloaded or restarting; retry later.`,
+      { ...details, reason: quoted },
     );
   }
   if (response.status < 200 || response.status > 299) {
     throw new WhmResponseFormatError(
-      `${callName(context)} returned unexpected HTTP ${response.status}: ${excerpt(body)}. Check that the base URL points at WHM (port 2087).`,
+      `${callName(context)} returned unexpected HTTP ${response.status}: ${bodyExcerpt()}. Check that the base URL points at WHM (port 2087).`,
       details,
     );
   }
 
   if (parsedJson === undefined) {
-    throw new WhmResponseFormatError(`${callName(context)} returned a body that is not JSON: ${excerpt(body)}`, details);
+    throw new WhmResponseFormatError(`${callName(context)} returned a body that is not JSON: ${bodyExcerpt()}`, details);
   }
-  const legacy = legacyReason(parsedJson);
   if (legacy !== undefined && !hasMetadata(parsedJson)) {
     if (/access denied/i.test(legacy)) {
       throw authenticationError(legacy, details, context);
@@ -124,10 +127,10 @@ export function interpretResponse<S extends z.ZodType>(
   const envelope = envelopeSchema.safeParse(parsedJson);
   if (!envelope.success) {
     const problem = hasMetadata(parsedJson) ? `invalid “metadata” (${describeIssues(envelope.error)})` : 'missing “metadata”';
-    throw new WhmResponseFormatError(`${callName(context)} returned a response with ${problem}: ${excerpt(body)}`, details);
+    throw new WhmResponseFormatError(`${callName(context)} returned a response with ${problem}: ${bodyExcerpt()}`, details);
   }
 
-  const { metadata } = envelope.data;
+  const metadata = redactSecrets(envelope.data.metadata, context.secrets);
   if (metadata.result === 0) {
     const reason = metadata.reason?.trim() || 'no failure reason given in the response';
     throw functionError(reason, details, context);

@@ -152,7 +152,7 @@ export class WhmServerError extends WhmError {
 }
 
 /**
- * Thrown when a response is not a valid WHM API 1 answer: not JSON, no `metadata`, an invalid
+ * Thrown when a response is not a valid WHM API 1 response: not JSON, no `metadata`, an invalid
  * `metadata.result`, `data` that does not match the function's schema, or an unexpected HTTP status.
  */
 export class WhmResponseFormatError extends WhmError {

@@ -28,10 +28,10 @@ const MINUTE = 60 * SECOND;
  * body. Override per client with `timeoutsMs` or per call with `timeoutMs`.
  *
  * Creating a root session logs in to the source over SSH, probes it, creates an API token there and
- * analyses every account before it responds, which takes minutes on a large server; other clients
- * of this function use 300 s. Re-running the analysis costs the same. Starting a session spawns the
- * master process; pausing and aborting signal worker processes for a few seconds. The rest are
- * lookups.
+ * analyses every account before it responds, which can take minutes on a large server. Re-running
+ * the analysis costs the same. Starting a session spawns its master process, and pausing or
+ * aborting signals worker processes for a few seconds. The other functions are lookups.
+ * NOTE: these budgets are estimates, not measurements on real servers.
  */
 export const DEFAULT_WHM_TIMEOUTS_MS: Readonly<Record<WhmFunctionName, number>> = Object.freeze({
   create_remote_root_transfer_session: 5 * MINUTE,
@@ -54,6 +54,9 @@ export const DEFAULT_WHM_TIMEOUTS_MS: Readonly<Record<WhmFunctionName, number>> 
   servicestatus: 30 * SECOND,
   version: 30 * SECOND,
 });
+
+/** Every function name the client calls. */
+export const WHM_FUNCTION_NAMES = Object.keys(DEFAULT_WHM_TIMEOUTS_MS) as [WhmFunctionName, ...WhmFunctionName[]];
 
 /** Functions that change server state; the client logs their calls at `info` instead of `debug`. */
 export const MUTATING_WHM_FUNCTIONS: ReadonlySet<WhmFunctionName> = new Set<WhmFunctionName>([

@@ -167,7 +167,7 @@ export type TransferLogEvent = TransferControlEvent | TransferOutputEvent | Tran
 /** A line that could not be parsed. */
 export interface MalformedLogLine {
   lineNumber: number;
-  /** What is wrong with it. */
+  /** Description of the problem. */
   problem: string;
   /** The start of the line, at most 200 characters. */
   excerpt: string;

@@ -11,7 +11,7 @@ import type { TransferLogEvent } from './log-events';
 /** Outcome of one item. `incomplete`: started or queued but not finished when the log was read. */
 export type TransferItemStatus = 'succeeded' | 'failed' | 'incomplete';
 
-/** What happened to one queued item, as far as the log shows. */
+/** Outcome of one queued item, as far as the log shows it. */
 export interface TransferItemOutcome {
   /** Transfer module, e.g. `AccountRemoteRoot`; empty when the log does not name it. */
   itemType: string;

@@ -30,8 +30,8 @@ export const TRANSFER_SESSION_STATE_NAMES = [
 export type TransferSessionStateName = (typeof TRANSFER_SESSION_STATE_NAMES)[number];
 
 /**
- * What a state means for a caller, with the documentation-only names folded into the real ones.
- * `UNKNOWN` is a name this client has never seen: keep polling.
+ * Meaning of a state for a caller, with the documentation-only names folded into the real ones.
+ * `UNKNOWN` is a name this client has never seen, and a poller should keep polling.
  */
 export type TransferSessionPhase =
   | 'PENDING'

@@ -1,6 +1,6 @@
 import { parseTransferLog, summarizeTransferItems, type TransferControlEvent, type TransferLogEvent } from '../../src/whm';
 
-/** One control line as WHM writes it to master.log. */
+/** Builds one control line as WHM writes it to master.log. */
 function control(action: string, fields: Record<string, unknown> = {}): string {
   return JSON.stringify({ type: 'control', pid: 12789, indent: 0, partial: 0, contents: { action, child_number: 0, time: 1598991042, ...fields } });
 }

@@ -189,6 +189,14 @@ describe('WhmClient options', () => {
     );
   });
 
+  test('rejects timeout for unknown function', () => {
+    const timeoutsMs = { versoin: 1000 } as never;
+
+    expect(() => new WhmClient({ baseUrl: 'https://127.0.0.1:2087', auth: { kind: 'token', user: 'root', token: TOKEN }, timeoutsMs })).toThrow(
+      /timeoutsMs/,
+    );
+  });
+
   test('rejects user with colon', () => {
     expect(() => new WhmClient({ baseUrl: 'https://127.0.0.1:2087', auth: { kind: 'token', user: 'ro:ot', token: TOKEN } })).toThrow(
       /must not contain “:”/,
