@@ -106,7 +106,7 @@ export class ServerInventory {
     return undefined;
   }
 
-  /** Every user name on this server, as `local.users` of the remote analysis lists them. */
+  /** Returns every user name on this server, as `local.users` of the remote analysis lists them. */
   userNames(): string[] {
     return [...new Set([...this.accounts.keys(), ...this.extraUsers, ...SYSTEM_USERS])].sort();
   }

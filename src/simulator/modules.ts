@@ -1,6 +1,6 @@
 import { WhmFunctionFailure, apiFailure } from './envelope';
 
-/** How the simulator processes items of a module. */
+/** Processing category of a module's items in the simulator. */
 export type ModuleKind = 'account' | 'package' | 'featurelist' | 'config' | 'unmodelled';
 
 /** Column type of a schema key; `transfer_module_schema` reports it as an SQL column definition. */
@@ -67,8 +67,8 @@ function configModule(name: string, priority: number): TransferModule {
 }
 
 /**
- * NOTE: the key sets of AccountUpload, RearrangeAccount and MailboxConversion are not documented;
- * the simulator accepts `user` and `size` for them and does not process their items.
+ * NOTE: the key sets of AccountUpload, RearrangeAccount and MailboxConversion are not documented.
+ * The simulator accepts `user` and `size` for them and does not process their items.
  */
 function undocumentedModule(name: string, priority: number): TransferModule {
   return {
@@ -153,7 +153,7 @@ function parseWholeNumber(key: string, value: string | undefined, fallback: numb
 
 /**
  * Checks an item against its module schema, with cPanel's messages: required keys first, then keys
- * the schema does not have. `values` holds the item's keys without `transfer_session_id` and `module`.
+ * the schema does not have. `values` contains the item's keys without `transfer_session_id` and `module`.
  */
 export function validateItem(
   module: TransferModule,

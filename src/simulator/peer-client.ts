@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 
-/** Why a call to a peer simulator failed. */
+/** Cause of a failed call to a peer simulator. */
 export type PeerFailureKind = 'connection' | 'authentication' | 'http' | 'format' | 'function';
 
 /** A failed call to a peer simulator; the message never contains the login. */

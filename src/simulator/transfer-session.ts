@@ -130,7 +130,9 @@ export class TransferSession {
   readonly logs = new SessionLogs();
   readonly items: SessionItem[] = [];
   private currentState: SessionState = 'PENDING';
-  private masterPid: number | undefined;
+  /** Pid of the latest master process; log lines keep using it after the master exits. */
+  private masterPid = 0;
+  private masterAlive = false;
   private transferSlots: Array<RunningStep | undefined> = [];
   private restoreSlots: Array<RunningStep | undefined> = [];
   private readonly running = new Set<RunningStep>();
@@ -185,7 +187,7 @@ export class TransferSession {
     switch (this.currentState) {
       case 'RUNNING':
       case 'PAUSING':
-        return this.masterPid ?? 0;
+        return this.masterPid;
       case 'PENDING':
         return this.beginRun('start');
       case 'PAUSED':
@@ -204,7 +206,7 @@ export class TransferSession {
     if (this.currentState !== 'RUNNING') return false;
 
     this.changeState('PAUSING');
-    this.logs.control(this.pidOfMaster(), { action: 'pausing', child_number: 0 });
+    this.logs.control(this.masterPid, { action: 'pausing', child_number: 0 });
     this.advance();
     return true;
   }
@@ -228,7 +230,7 @@ export class TransferSession {
     }
 
     this.changeState('ABORTING');
-    this.logs.control(this.pidOfMaster(), { action: 'aborting', child_number: 0 });
+    this.logs.control(this.masterPid, { action: 'aborting', child_number: 0 });
     for (const step of this.running) this.interruptStep(step);
     this.environment.timers.schedule(() => this.advance(), 0);
     return true;
@@ -263,12 +265,13 @@ export class TransferSession {
         return itemSnapshot;
       }),
     };
-    if (this.masterPid !== undefined) snapshot.pid = this.masterPid;
+    if (this.masterAlive) snapshot.pid = this.masterPid;
     return snapshot;
   }
 
   private beginRun(action: 'start' | 'resume'): number {
     this.masterPid = randomPid();
+    this.masterAlive = true;
     this.logs.openMasterLogs();
     this.changeState('RUNNING');
 
@@ -314,16 +317,16 @@ export class TransferSession {
       case 'PAUSING':
         // Workers that find no queued work exit normally, so the pause is dropped and the session completes.
         if (queued) {
-          this.logs.control(this.pidOfMaster(), { action: 'pause', child_number: 0 });
-          this.masterPid = undefined;
+          this.logs.control(this.masterPid, { action: 'pause', child_number: 0 });
+          this.masterAlive = false;
           this.changeState('PAUSED');
         } else {
           this.complete();
         }
         break;
       case 'ABORTING':
-        this.logs.control(this.pidOfMaster(), { action: 'abort', child_number: 0 });
-        this.masterPid = undefined;
+        this.logs.control(this.masterPid, { action: 'abort', child_number: 0 });
+        this.masterAlive = false;
         this.changeState('ABORTED');
         break;
       default:
@@ -332,8 +335,8 @@ export class TransferSession {
   }
 
   private complete(): void {
-    this.logs.control(this.pidOfMaster(), { action: 'complete', child_number: 0 });
-    this.masterPid = undefined;
+    this.logs.control(this.masterPid, { action: 'complete', child_number: 0 });
+    this.masterAlive = false;
     this.changeState('COMPLETED');
   }
 
@@ -355,7 +358,7 @@ export class TransferSession {
     const logfile = itemLogName(queue, item.module.name, item.primaryValue);
     const step: RunningStep = {
       item, queue, child, logfile,
-      pid: this.pidOfMaster() + child,
+      pid: this.masterPid + child,
       controller: new AbortController(),
       startedAt: Date.now(),
       finished: false,
@@ -363,7 +366,7 @@ export class TransferSession {
     this.running.add(step);
     item.queueState = queue === 'TRANSFER' ? 'TRANSFER_INPROGRESS' : 'RESTORE_INPROGRESS';
 
-    this.logs.control(this.pidOfMaster(), {
+    this.logs.control(this.masterPid, {
       action: 'process-item', child_number: child, queue, item: item.primaryValue, local_item: item.localName,
       item_type: item.module.name, item_name: item.module.itemLabel, logfile,
     });
@@ -458,10 +461,6 @@ export class TransferSession {
     }
 
     this.advance();
-  }
-
-  private pidOfMaster(): number {
-    return this.masterPid ?? 0;
   }
 
   private changeState(next: SessionState): void {

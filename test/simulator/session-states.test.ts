@@ -1,7 +1,7 @@
 import { startSimulatorPair, type SimulatorPair } from '../../src/simulator';
 import {
-  callData, callReason, callWhm, createRootSession, enqueueAccount, FAST_TIMING, fetchLog, masterControl, stateOf,
-  waitFor, waitForState,
+  callData, callReason, callWhm, createRootSession, enqueueAccount, FAST_TIMING, fetchLog, masterControl, rawCall,
+  stateOf, waitFor, waitForState,
 } from './helpers';
 
 /** Bytes of an item whose TRANSFER step takes 500 ms and RESTORE step 1 s at {@link FAST_TIMING}. */
@@ -225,6 +225,31 @@ describe('session lifecycle', () => {
     expect(reason).toContain('only accepts relative file paths');
   });
 
+  test('item enqueued while RUNNING runs', async () => {
+    const sessionId = await newSession();
+    await enqueueAccount(destination, sessionId, 'alice', 'alice', SLOW_ITEM);
+    await start(sessionId);
+
+    await enqueueAccount(destination, sessionId, 'carol', 'carol', 1);
+    await waitForState(destination, sessionId, 'COMPLETED');
+
+    expect(itemState(sessionId, 'carol')).toBe('COMPLETED');
+  });
+
+  test('close stops a running simulator', async () => {
+    const sessionId = await newSession();
+    await enqueueAccount(destination, sessionId, 'alice', 'alice', SLOW_ITEM);
+    await start(sessionId);
+    pair.destination.control.injectFault({ function: 'version', kind: 'delay', delayMs: 60_000 });
+    const delayed = rawCall(destination, 'version').then(() => 'answered', () => 'connection closed');
+    await waitFor(() => pair.destination.control.faults(), (faults) => faults.length === 0);
+
+    await pair.close();
+
+    expect(await delayed).toBe('connection closed');
+    expect(itemState(sessionId, 'alice')).toBe('TRANSFER_INPROGRESS');
+  });
+
   test('start of a started session keeps the pid', async () => {
     const sessionId = await newSession();
     await enqueueAccount(destination, sessionId, 'alice', 'alice', SLOW_ITEM);
@@ -363,6 +388,37 @@ describe('session abort', () => {
     const actions = (await masterControl(destination, sessionId)).map((line) => line.action);
 
     expect(actions.slice(-2)).toEqual(['aborting', 'abort']);
+  });
+
+  test('abort of PAUSING aborts', async () => {
+    const sessionId = await newSession();
+    await enqueueAccount(destination, sessionId, 'alice', 'alice', SLOW_ITEM);
+    await enqueueAccount(destination, sessionId, 'carol', 'carol', 1);
+    await start(sessionId);
+    await callData(destination, 'pause_transfer_session', { transfer_session_id: sessionId });
+
+    await callData(destination, 'abort_transfer_session', { transfer_session_id: sessionId });
+    const stateAfterAbort = await stateOf(destination, sessionId);
+    await waitForState(destination, sessionId, 'ABORTED');
+    const actions = (await masterControl(destination, sessionId)).map((line) => line.action);
+
+    expect(stateAfterAbort).toBe('ABORTING');
+    expect(actions).toEqual(expect.arrayContaining(['pausing', 'aborting', 'failed-item', 'abort']));
+    expect(actions).not.toContain('pause');
+  });
+
+  test('abort stops an in-flight restore', async () => {
+    const sessionId = await newSession();
+    await enqueueAccount(destination, sessionId, 'alice', 'alice', SLOW_ITEM);
+    await start(sessionId);
+    await waitFor(() => itemState(sessionId, 'alice'), (state) => state === 'RESTORE_INPROGRESS');
+
+    await callData(destination, 'abort_transfer_session', { transfer_session_id: sessionId });
+    await waitForState(destination, sessionId, 'ABORTED');
+    const validation = await callData(destination, 'validate_system_user', { user: 'alice' });
+
+    expect(itemsOf(sessionId)[0]).toMatchObject({ queueState: 'FAILED', failure: 'Aborted.' });
+    expect(validation.exists).toBe(0);
   });
 
   test.each(['COMPLETED', 'ABORTED', 'FAILED'])('abort of %s refused', async (state) => {
