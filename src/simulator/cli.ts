@@ -145,11 +145,9 @@ async function run(flags: SimulateFlags, io: SimulateCommandIo): Promise<void> {
   } else {
     io.print(`  API token: the value of ${tokenSource}.`);
   }
-  if (flags.pair !== true) {
-    io.print(passwordFromEnv
-      ? `  Root password for Basic logins: the value of WHM_SIM_ROOT_PASSWORD.`
-      : `  Root password for Basic logins (generated; set WHM_SIM_ROOT_PASSWORD to choose one): ${rootPassword}`);
-  }
+  io.print(passwordFromEnv
+    ? `  Root password for Basic logins: the value of WHM_SIM_ROOT_PASSWORD.`
+    : `  Root password for Basic logins (generated; set WHM_SIM_ROOT_PASSWORD to choose one): ${rootPassword}`);
   io.print('Press Ctrl+C to stop.');
 
   await io.waitForStop();

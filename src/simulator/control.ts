@@ -48,10 +48,10 @@ export const ratesSchema = z.strictObject({
 });
 
 /** Validates control input, turning a zod error into a {@link SimulatorInputError} that lists every problem. */
-export function parseControlInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parseControlInput<T>(schema: z.ZodType<T>, input: unknown, inputName: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new SimulatorInputError(`Invalid ${what}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+  throw new SimulatorInputError(`Invalid ${inputName}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
 }
 
 export function createControl(runtime: SimulatorRuntime): SimulatorControl {

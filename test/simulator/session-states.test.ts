@@ -495,7 +495,7 @@ describe('session state names', () => {
   });
 });
 
-/** Creates a session with one queued item and drives it into `state`. */
+/** Creates a session with two queued items and drives it into `state`. */
 async function sessionIn(state: string): Promise<string> {
   const sessionId = await newSession();
   await enqueueAccount(destination, sessionId, 'alice', `alice${state.length}`, 1);
