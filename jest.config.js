@@ -14,6 +14,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup-runtime.ts'],
   // Server-backed tests start Temporal servers, workers and HTTP servers; two cores fit two files at once.
   maxWorkers: 2,
   testTimeout: 60_000,

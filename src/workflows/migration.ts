@@ -1,0 +1,273 @@
+/**
+ * The migration workflow: drives one WHM transfer session from plan to per-item report, pausing
+ * while any source holds the migration and resuming when the last hold is released.
+ *
+ * Every WHM call is an activity. Waiting on the transfer happens in a long-running monitor activity
+ * that heartbeats, so history grows with the number of items and control requests, not with time.
+ */
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MigrationActivities, MonitorResult, MonitorTarget, SessionStateReport } from '../activities';
+import {
+  abortSignal,
+  type MigrationReport,
+  type MigrationWorkflowInput,
+  pauseSignal,
+  resumeSignal,
+  SIGNAL_DESCRIPTIONS,
+  statusQuery,
+} from '../messages';
+import { NON_RETRYABLE_WHM_ERROR_TYPES } from '../whm/errors';
+import { MigrationState } from './migration-state';
+
+const NON_RETRYABLE_TYPES = [...NON_RETRYABLE_WHM_ERROR_TYPES, 'CredentialUnavailableError'];
+
+// Creating a session logs in to the source over SSH, analyses it and creates an API token there:
+// minutes on a real server. A few spaced retries cover a destination that is briefly unreachable.
+const { createTransferSession } = proxyActivities<MigrationActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '11 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+});
+
+// Reads and enqueues: idempotent, so they retry for up to an hour while WHM is unreachable.
+const { analyzeAccounts, enqueueItems, startTransferSession, getTransferSessionState } = proxyActivities<MigrationActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '3 minutes',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+});
+
+// Pause, resume and abort are requested exactly when a server struggles, so they keep retrying
+// until WHM answers; the activities read the state first, which makes each retry safe.
+const control = proxyActivities<MigrationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+});
+
+// The monitor polls for as long as the transfer runs; a missed heartbeat restarts it from its checkpoint.
+const { monitorTransferSession } = proxyActivities<MigrationActivities>({
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+});
+
+/** While paused, WHM's state is re-read this often in case someone resumed the session outside. */
+const PAUSED_RECHECK = '10 minutes';
+/** History length at which a run hands over to a new one, below the server's 4,096-event suggestion. */
+const CONTINUE_AS_NEW_EVENTS = 3_000;
+
+export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<MigrationReport> {
+  const { plan } = input;
+  const now = (): string => new Date().toISOString();
+  const state = new MigrationState(plan, now(), input.carried);
+  const destination = plan.destination;
+
+  const publish = (): void => setCurrentDetails(state.details());
+  const onRejected = (signal: string, error: string | undefined): void => {
+    if (error !== undefined) log.warn('Rejected a signal with an invalid payload', { signal, error });
+    publish();
+  };
+  setHandler(pauseSignal, (payload) => onRejected('pause', state.pause(payload, now())), { description: SIGNAL_DESCRIPTIONS.pause });
+  setHandler(resumeSignal, (payload) => onRejected('resume', state.resume(payload, now())), { description: SIGNAL_DESCRIPTIONS.resume });
+  setHandler(abortSignal, (payload) => onRejected('abort', state.abort(payload, now())), { description: SIGNAL_DESCRIPTIONS.abort });
+  setHandler(statusQuery, () => state.status(), { description: SIGNAL_DESCRIPTIONS.status });
+
+  const setPhase = (phase: typeof state.phase): void => {
+    if (state.phase !== phase) log.info('Migration phase changed', { from: state.phase, to: phase, sessionId: state.sessionId });
+    state.phase = phase;
+    publish();
+  };
+  const apply = (report: SessionStateReport): void => {
+    state.applyState(report, now());
+    publish();
+  };
+  const finish = (outcome: MigrationReport['outcome']): MigrationReport => {
+    setPhase(outcome === 'succeeded' ? 'completed' : outcome === 'stopped-on-conflicts' ? 'stopped-on-conflicts' : outcome === 'aborted' ? 'aborted' : 'failed');
+    const report = state.report(outcome, now());
+    log.info('Migration finished', { outcome: report.outcome, sessionId: state.sessionId, counts: report.counts });
+    return report;
+  };
+  publish();
+
+  try {
+    if (state.sessionId === undefined) {
+      setPhase('creating-session');
+      const created = await createTransferSession({ destination, source: plan.source, session: plan.session, sessionType: state.sessionType });
+      state.sessionCreated(created.sessionId, created.attempt, now());
+      for (const warning of created.warnings) log.warn('WHM warned while creating the session', { warning, sessionId: created.sessionId });
+    }
+    const sessionId = state.sessionId!;
+    const session = { destination, sessionId };
+
+    if (!state.started && (state.phase === 'creating-session' || state.phase === 'analyzing')) {
+      setPhase('analyzing');
+      const accounts = plan.items.accounts.map((account) => ({ user: account.user, localuser: account.localuser ?? account.user, domain: account.domain }));
+      const analysis = await analyzeAccounts({ ...session, sessionType: state.sessionType, accounts });
+      for (const warning of analysis.warnings) log.warn('The remote analysis reported a warning', { warning, sessionId });
+      const conflicts = state.applyAnalysis(analysis.accounts, now());
+      if (conflicts.length > 0 && plan.onConflict === 'stop') {
+        log.warn('Stopping before the transfer: the plan conflicts with the servers', { conflicts, sessionId });
+        // Abort turns the unused PENDING session into FAILED, so it neither lingers nor holds credentials.
+        apply(await control.abortTransferSession(session));
+        return finish('stopped-on-conflicts');
+      }
+      if (conflicts.length > 0 && plan.onConflict === 'skip') state.skipAccounts(conflicts.map((conflict) => conflict.item), now());
+
+      setPhase('enqueuing');
+      await enqueueItems({ ...session, items: state.transferItems() });
+      setPhase('waiting-to-start');
+    }
+
+    if (!state.started) {
+      // A hold placed before the start holds the start itself.
+      await condition(() => !state.held || state.abortRequested !== undefined);
+      if (state.abortRequested) {
+        setPhase('aborting');
+        apply(await control.abortTransferSession(session));
+        state.markUnprocessed(now());
+        return finish('aborted');
+      }
+      apply(await startTransferSession(session));
+      setPhase('transferring');
+    }
+
+    await driveSession(state, session, { apply, setPhase, publish, now, continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS, input });
+
+    setPhase('reporting');
+    state.markUnprocessed(now());
+    if (state.abortRequested || state.whmPhase === 'ABORTED') return finish('aborted');
+    if (state.whmPhase === 'FAILED') return finish('failed');
+    return finish('succeeded');
+  } catch (error) {
+    if (error instanceof ActivityFailure) {
+      const cause = error.cause;
+      const message = cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : (cause?.message ?? error.message);
+      state.recordError(message, now());
+      setPhase('failed');
+      log.error('Migration failed', { error: message, sessionId: state.sessionId });
+      throw ApplicationFailure.create({ message: `Migration ${plan.name} failed in phase ${state.phase}: ${message}`, type: 'MigrationFailed', nonRetryable: true, cause: error });
+    }
+    throw error;
+  }
+}
+
+interface DriveContext {
+  apply(report: SessionStateReport): void;
+  setPhase(phase: MigrationState['phase']): void;
+  publish(): void;
+  now(): string;
+  continueAsNewAfterEvents: number;
+  input: MigrationWorkflowInput;
+}
+
+/**
+ * Follows the started session to a terminal state, turning holds into pause and resume calls and an
+ * abort request into abort_transfer_session.
+ */
+async function driveSession(state: MigrationState, session: { destination: MigrationWorkflowInput['plan']['destination']; sessionId: string }, ctx: DriveContext): Promise<void> {
+  const pollIntervalMs = state.plan.monitor.pollIntervalSeconds * 1000;
+  const monitor = (until: MonitorTarget, interrupt: () => boolean): Promise<MonitorResult | undefined> =>
+    runInterruptible(
+      () =>
+        monitorTransferSession({
+          ...session,
+          until,
+          pollIntervalMs,
+          logIntervalMs: Math.max(pollIntervalMs, 10_000),
+          knownFinished: state.finishedCount(),
+          progressReturnAfterMs: 30_000,
+        }),
+      interrupt,
+    );
+  const applyMonitor = (result: MonitorResult | undefined): void => {
+    if (!result) return;
+    state.applyProgress(result.items, ctx.now());
+    ctx.apply(result);
+  };
+
+  while (!state.whmTerminal) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > ctx.continueAsNewAfterEvents) {
+      await condition(allHandlersFinished);
+      log.info('Continuing as new to keep history small', { historyLength: info.historyLength, sessionId: session.sessionId });
+      await continueAsNew<(input: MigrationWorkflowInput) => Promise<MigrationReport>>({ ...ctx.input, carried: state.toCarried() });
+    }
+
+    if (state.abortRequested && !state.abortSent) {
+      ctx.setPhase('aborting');
+      ctx.apply(await control.abortTransferSession(session));
+      state.abortSent = true;
+      continue;
+    }
+    if (state.abortSent || state.whmPhase === 'ABORTING') {
+      applyMonitor(await monitor('terminal', () => false));
+      continue;
+    }
+
+    switch (state.whmPhase) {
+      case 'PENDING':
+        ctx.apply(await startTransferSession(session));
+        break;
+      case 'PAUSING':
+        // WHM finishes the items in flight first; a resume now must wait for PAUSED.
+        ctx.setPhase('pausing');
+        applyMonitor(await monitor('paused', () => state.abortRequested !== undefined));
+        break;
+      case 'PAUSED':
+        if (state.held) {
+          ctx.setPhase('paused');
+          const released = await condition(() => !state.held || state.abortRequested !== undefined, PAUSED_RECHECK);
+          if (!released) ctx.apply(await getTransferSessionState(session));
+        } else {
+          ctx.setPhase('resuming');
+          ctx.apply(await control.resumeTransferSession(session));
+          if ((state.whmPhase as string) === 'RUNNING') log.info('Resumed the transfer session', { sessionId: session.sessionId });
+        }
+        break;
+      default:
+        // RUNNING, or a state name this client does not know: treat it as running and keep watching.
+        if (state.held) {
+          ctx.setPhase('pausing');
+          ctx.apply(await control.pauseTransferSession(session));
+        } else {
+          ctx.setPhase('transferring');
+          applyMonitor(await monitor('terminal', () => state.held || state.abortRequested !== undefined));
+        }
+    }
+  }
+}
+
+/**
+ * Runs `activity` until it finishes or `interrupt()` turns true; then the activity is cancelled and
+ * undefined is returned. The activity learns of the cancellation at its next heartbeat.
+ */
+async function runInterruptible<T>(activity: () => Promise<T>, interrupt: () => boolean): Promise<T | undefined> {
+  if (interrupt()) return undefined;
+  const scope = new CancellationScope();
+  const activityPromise = scope.run(activity);
+  const interrupted = scope.run(() => condition(interrupt));
+  try {
+    const winner = await Promise.race([activityPromise.then((value) => ({ value })), interrupted.then(() => undefined)]);
+    return winner?.value;
+  } catch (error) {
+    if (isCancellation(error) && interrupt()) return undefined;
+    throw error;
+  } finally {
+    scope.cancel();
+    // Both promises settle once the scope is cancelled; their rejections are expected and handled here.
+    await Promise.allSettled([activityPromise, interrupted]);
+  }
+}
