@@ -1,0 +1,29 @@
+export {
+  MigrationClient,
+  phaseOfOutcome,
+  type MigrationExecution,
+  type ListMigrationsOptions,
+  type MigrationListEntry,
+  type MigrationStatusResult,
+  type StartedMigration,
+} from './migration-client';
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  DEFAULT_TEMPORAL_ADDRESS,
+  resolveClientConfig,
+  type MigrationClientConfig,
+  type MigrationClientOptions,
+} from './config';
+export {
+  InvalidClientConfigError,
+  InvalidPlanError,
+  InvalidRequestError,
+  MigrationClosedError,
+  MigrationFailedError,
+  MigrationNotFoundError,
+  MigrationStatusUnavailableError,
+  TemporalNamespaceNotFoundError,
+  TemporalUnavailableError,
+} from './errors';
