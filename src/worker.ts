@@ -75,10 +75,10 @@ export async function createMigrationWorker(options: CreateWorkerOptions): Promi
 
 /** Routes the SDK's own logs (workflow and activity `log`, worker lifecycle) into pino. */
 function installRuntimeLogger(logger: Logger, level: WorkerConfig['WHM_MIGRATE_LOG_LEVEL']): void {
-  const sdkLevel: LogLevel = level === 'trace' ? 'TRACE' : level === 'debug' ? 'DEBUG' : level === 'warn' ? 'WARN' : level === 'error' ? 'ERROR' : 'INFO';
+  const sdkLevel = level.toUpperCase() as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(sdkLevel, (entry) => {
-      const method = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'info';
+      const method = entry.level.toLowerCase() as Lowercase<LogLevel>;
       logger[method]({ ...entry.meta, sdk: true }, entry.message);
     }),
   });

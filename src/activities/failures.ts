@@ -2,9 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WhmError } from '../whm';
 import { CredentialUnavailableError } from '../plan/credentials';
 
-/** Failure type of an item-level problem the workflow must not retry, such as a bad plan value. */
-export const INVALID_MIGRATION_INPUT = 'InvalidMigrationInput';
-
 /**
  * Converts errors from WHM calls into Temporal failures: the class name becomes the failure type,
  * and the error's own `retryable` flag decides whether Temporal retries. Other errors pass unchanged.

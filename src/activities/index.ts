@@ -82,7 +82,7 @@ export interface SessionInput {
   sessionId: string;
 }
 
-/** What `monitorTransferSession` waits for. `paused` and `running` also end on a terminal state. */
+/** State `monitorTransferSession` waits for; `paused` and `running` also end on a terminal state. */
 export type MonitorTarget = 'terminal' | 'paused' | 'running';
 
 export interface MonitorInput extends SessionInput {
@@ -299,7 +299,7 @@ export function createActivities(deps: ActivityDependencies = {}) {
         } catch (error) {
           if (!(error instanceof WhmFunctionError)) throw error;
           const after = await readState(client, input.sessionId);
-          log.warn('WHM refused to pause the transfer session', { sessionId: input.sessionId, reason: error.reason, state: after.state });
+          log.warn('WHM rejected the pause of the transfer session', { sessionId: input.sessionId, reason: error.reason, state: after.state });
           if (after.phase === 'RUNNING') throw error;
           return after;
         }
@@ -410,12 +410,15 @@ async function readItemProgress(client: WhmClient, sessionId: string): Promise<I
   return summarizeTransferItems(events).map((outcome) => ({
     module: outcome.itemType,
     item: outcome.item,
-    status:
-      outcome.status === 'incomplete' ? (outcome.lastQueue === 'RESTORE' ? 'restoring' : 'transferring') : outcome.status,
+    status: outcome.status === 'incomplete' ? inFlightStatus(outcome.lastQueue) : outcome.status,
     warnings: outcome.warnings,
     reason: outcome.failureReason,
     sizeBytes: outcome.sizeBytes,
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
   }));
+}
+
+function inFlightStatus(queue: string | undefined): 'transferring' | 'restoring' {
+  return queue === 'RESTORE' ? 'restoring' : 'transferring';
 }
