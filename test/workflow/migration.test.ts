@@ -168,4 +168,30 @@ describe('migration workflow', () => {
     expect(report.finalState).toBe('ABORTED');
     expect(report.items.some((item) => item.status === 'not-run' || item.status === 'failed')).toBe(true);
   });
+
+  test('continue-as-new keeps the place', async () => {
+    env.pair.destination.control.setRates({ bytesPerSecond: 60 * MiB });
+    const handle = await env.start(testPlan(env.pair, { items: { accounts: [{ user: 'bob' }, { user: 'alice' }] } }), { continueAsNewAfterEvents: 20 });
+    await eventually('the transfer to run', async () => ((await queryStatus(handle)).phase === 'transferring' ? true : undefined));
+    await handle.signal(pauseSignal, { reason: 'before continue-as-new' });
+    await eventually('WHM to report PAUSED', async () => ((await queryStatus(handle)).phase === 'paused' ? true : undefined), 30_000);
+    await handle.signal(resumeSignal);
+
+    const report = await result(handle);
+    const description = await handle.describe();
+    expect(description.runId).not.toBe(handle.firstExecutionRunId);
+    expect(report.outcome).toBe('succeeded');
+    expect(report.pauses).toHaveLength(1);
+    expect(report.counts.succeeded).toBe(2);
+    expect(env.pair.destination.control.sessions().createCount).toBe(1);
+  });
+
+  test('session creation retried after a dropped connection', async () => {
+    env.pair.destination.control.injectFault({ function: 'create_remote_root_transfer_session', kind: 'drop', times: 1 });
+    const report = await result(await env.start(testPlan(env.pair)));
+
+    expect(report.outcome).toBe('succeeded');
+    expect(report.sessionCreationAttempts).toBe(2);
+    expect(env.pair.destination.control.sessions().createCount).toBe(1);
+  });
 });
