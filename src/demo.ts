@@ -20,6 +20,7 @@ import {
 } from './messages';
 import { migrationWorkflowId, parsePlan } from './plan';
 import { DEMO_SOURCE_ACCOUNTS, DEMO_SOURCE_PACKAGES, DEMO_SOURCE_ROOT_PASSWORD, startSimulatorPair } from './simulator';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
 import { freePort, startDevServer } from './temporal/dev-server';
 import { createMigrationWorker } from './worker';
 
@@ -54,6 +55,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<MigrationRepor
     port,
     ui: true,
     uiPort: await preferredPort(port + 1000),
+    searchAttributes: SEARCH_ATTRIBUTE_CLI_TYPES,
   });
   const cleanups: Array<() => Promise<void>> = [() => server.stop()];
   const cleanup = async (): Promise<void> => {

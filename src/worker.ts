@@ -3,11 +3,14 @@
  * activities. Configured from the environment, validated once at start-up.
  */
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createActivities } from './activities';
 import { WhmConnections } from './activities/whm-connection';
 import { createLogger, type Logger } from './log';
 import { DEFAULT_TASK_QUEUE } from './messages';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
+import { ensureSearchAttributes } from './temporal/search-attributes-setup';
 
 const positiveInteger = z.coerce.number().int().positive();
 
@@ -84,6 +87,27 @@ function installRuntimeLogger(logger: Logger, level: WorkerConfig['WHM_MIGRATE_L
   });
 }
 
+/**
+ * Registers the migration search attributes if the namespace lacks them; without them every
+ * migration's workflow task would fail. Clusters that do not allow it (no operator API access) get a
+ * warning naming the command to run instead.
+ */
+async function registerSearchAttributes(config: WorkerConfig, logger: Logger): Promise<void> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    if (added.length > 0) logger.info({ added, namespace: config.TEMPORAL_NAMESPACE }, 'Registered search attributes');
+  } catch (error) {
+    logger.warn(
+      { error: (error as Error).message, namespace: config.TEMPORAL_NAMESPACE, attributes: SEARCH_ATTRIBUTE_CLI_TYPES },
+      'Could not check or register the search attributes; create them with `temporal operator search-attribute create` before starting migrations',
+    );
+  } finally {
+    await connection?.close();
+  }
+}
+
 /** Runs the worker until SIGINT or SIGTERM, then drains in-flight tasks and exits. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
@@ -91,6 +115,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   installRuntimeLogger(logger, config.WHM_MIGRATE_LOG_LEVEL);
 
   logger.info({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.WHM_MIGRATE_TASK_QUEUE }, 'Starting the worker');
+  await registerSearchAttributes(config, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const { worker, close } = await createMigrationWorker({
     connection,

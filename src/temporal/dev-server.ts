@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './cli-binary';
+import { ensureSearchAttributes } from './search-attributes-setup';
 
 /** Custom search attribute types as `temporal server start-dev --search-attribute` spells them. */
 export type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
@@ -26,7 +27,7 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Extra namespaces besides `default`. */
   namespaces?: string[];
-  /** Custom search attributes registered when the SQLite file is first created. */
+  /** Custom search attributes, registered in the `default` namespace (also on an existing SQLite file). */
   searchAttributes?: Record<string, SearchAttributeTypeName>;
   /** Dynamic config values, for example `{ 'limit.historyCount.suggestContinueAsNew': 50 }`. */
   dynamicConfig?: Record<string, unknown>;
@@ -153,7 +154,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 
   try {
-    await waitUntilServing(address, options.startTimeoutMs ?? 60_000, exited, () => spawnError);
+    await waitUntilServing(address, options.startTimeoutMs ?? 60_000, exited, () => spawnError, options.searchAttributes);
   } catch (error) {
     await stop(2_000);
     const output = recentLines.length > 0 ? `\nLast server output:\n${recentLines.join('\n')}` : '';
@@ -175,6 +176,7 @@ async function waitUntilServing(
   timeoutMs: number,
   exited: Promise<number | null>,
   spawnError: () => Error | undefined,
+  searchAttributes: Record<string, SearchAttributeTypeName> | undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
@@ -192,6 +194,7 @@ async function waitUntilServing(
         await connection.workflowService.getSystemInfo({});
         // The frontend can answer before the default namespace is registered, so wait for that too.
         await connection.workflowService.describeNamespace({ namespace: 'default' });
+        if (searchAttributes) await ensureSearchAttributes(connection, 'default', searchAttributes);
         return;
       } finally {
         await connection.close();

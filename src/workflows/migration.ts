@@ -17,6 +17,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MigrationActivities, MonitorResult, MonitorTarget, SessionStateReport } from '../activities';
@@ -29,6 +30,7 @@ import {
   SIGNAL_DESCRIPTIONS,
   statusQuery,
 } from '../messages';
+import { HOLD_SOURCES_ATTRIBUTE, migrationServers, PAUSED_ATTRIBUTE, PHASE_ATTRIBUTE, SERVERS_ATTRIBUTE } from '../search-attributes';
 import { NON_RETRYABLE_WHM_ERROR_TYPES } from '../whm/errors';
 import { MigrationState } from './migration-state';
 
@@ -75,7 +77,21 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
   const state = new MigrationState(plan, now(), input.carried);
   const destination = plan.destination;
 
-  const publish = (): void => setCurrentDetails(state.details());
+  // Search attributes are upserted only when they change: each upsert is a history event.
+  let indexed = '';
+  const publish = (): void => {
+    setCurrentDetails(state.details());
+    const values = { phase: state.phase, paused: state.holds.isHeld, sources: state.holds.sources() };
+    const key = JSON.stringify(values);
+    if (key === indexed) return;
+    upsertSearchAttributes([
+      { key: PHASE_ATTRIBUTE, value: values.phase },
+      { key: PAUSED_ATTRIBUTE, value: values.paused },
+      { key: HOLD_SOURCES_ATTRIBUTE, value: values.sources },
+      { key: SERVERS_ATTRIBUTE, value: migrationServers(plan) },
+    ]);
+    indexed = key;
+  };
   const onRejected = (signal: string, error: string | undefined): void => {
     if (error !== undefined) log.warn('Rejected a signal with an invalid payload', { signal, error });
     publish();

@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { MIGRATION_WORKFLOW_TYPE, type MigrationReport, type MigrationStatus, type MigrationWorkflowInput, statusQuery } from '../../src/messages';
 import { parsePlan, type MigrationPlan } from '../../src/plan';
@@ -41,7 +41,7 @@ export interface MigrationTestEnv {
   taskQueue: string;
   /** Starts a worker in this process; stop it with the returned function. */
   startWorker(): Promise<{ worker: Worker; stop(): Promise<void> }>;
-  start(plan: MigrationPlan, extra?: Partial<MigrationWorkflowInput>): Promise<WorkflowHandle>;
+  start(plan: MigrationPlan, extra?: Partial<MigrationWorkflowInput>): Promise<WorkflowHandleWithFirstExecutionRunId>;
   close(): Promise<void>;
 }
 

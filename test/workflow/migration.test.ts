@@ -77,6 +77,14 @@ describe('migration workflow', () => {
     expect(paused.whm.state).toBe('PAUSED');
     expect(paused.pauses[0]!.pausedAt).toBeDefined();
 
+    const query = `WhmMigratePaused = true AND WhmMigrateServers = '127.0.0.1' AND WhmMigrateHoldSources = 'health-check' AND WorkflowId = '${handle.workflowId}'`;
+    const found = await eventually('visibility to list the paused migration', async () => {
+      const ids: string[] = [];
+      for await (const execution of env.client.workflow.list({ query })) ids.push(execution.workflowId);
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(found).toEqual([handle.workflowId]);
+
     await handle.signal(resumeSignal, { source: 'health-check', reason: 'load back to 3.1' });
     const report = await result(handle);
     expect(report.outcome).toBe('succeeded');
