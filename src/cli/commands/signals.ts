@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import type { CommandContext } from '../context';
+
+interface HoldFlags {
+  reason?: string;
+  source?: string;
+  all?: boolean;
+}
+
+const ID_HELP = 'workflow id of the migration (see `whm-migrate list`)';
+const SOURCE_HELP = 'who holds or releases the migration, for example health-check (default: operator)';
+
+/** Builds `whm-migrate pause ID`. */
+export function pauseCommand(context: CommandContext): Command {
+  return new Command('pause')
+    .description('Hold a migration: WHM finishes the accounts in flight, then pauses the transfer session.')
+    .argument('<id>', ID_HELP)
+    .option('--reason <text>', 'why, shown in the status and the report')
+    .option('--source <name>', SOURCE_HELP)
+    .action(async (workflowId: string, flags: HoldFlags, command: Command) => {
+      await context.withClient(command, (client) => client.pause(workflowId, { reason: flags.reason, source: flags.source }));
+      context.print(`Sent pause to ${workflowId}. The transfer pauses once the accounts in flight finish; check with \`whm-migrate status\`.`);
+    });
+}
+
+/** Builds `whm-migrate resume ID`. */
+export function resumeCommand(context: CommandContext): Command {
+  return new Command('resume')
+    .description('Release a hold; the transfer resumes when no hold is left.')
+    .argument('<id>', ID_HELP)
+    .option('--reason <text>', 'why, shown in the hold history')
+    .option('--source <name>', SOURCE_HELP)
+    .option('--all', 'release the holds of every source, not only this one')
+    .action(async (workflowId: string, flags: HoldFlags, command: Command) => {
+      const request = { reason: flags.reason, source: flags.source, all: flags.all };
+      await context.withClient(command, (client) => client.resume(workflowId, request));
+      const scope = flags.all ? 'every hold' : `the hold of ${flags.source ?? 'operator'}`;
+      context.print(`Sent resume to ${workflowId}, releasing ${scope}. The transfer resumes when no hold is left.`);
+    });
+}
+
+/** Builds `whm-migrate abort ID`. */
+export function abortCommand(context: CommandContext): Command {
+  return new Command('abort')
+    .description('Abort the WHM transfer session and end the migration; accounts already restored stay.')
+    .argument('<id>', ID_HELP)
+    .option('--reason <text>', 'why, shown in the status and the report')
+    .action(async (workflowId: string, flags: HoldFlags, command: Command) => {
+      await context.withClient(command, (client) => client.abort(workflowId, { reason: flags.reason }));
+      context.print(`Sent abort to ${workflowId}. Run \`whm-migrate report ${workflowId}\` to wait for the final report.`);
+    });
+}
