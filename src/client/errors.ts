@@ -129,13 +129,24 @@ export class InvalidRequestError extends Error {
   }
 }
 
+/** gRPC status INVALID_ARGUMENT: the server rejected the request, for example a visibility query. */
+const GRPC_INVALID_ARGUMENT = 3;
 /** gRPC status UNAVAILABLE: the server could not be reached or dropped the connection. */
 const GRPC_UNAVAILABLE = 14;
 
+function grpcCode(error: unknown): number | undefined {
+  const grpcError = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(grpcError) ? Number(grpcError.code) : undefined;
+}
+
 /** Tells whether an error from the Temporal client is a gRPC UNAVAILABLE, possibly wrapped in the SDK's ServiceError. */
 export function isConnectionFailure(error: unknown): boolean {
-  const grpcError = error instanceof ServiceError ? error.cause : error;
-  return isGrpcServiceError(grpcError) && Number(grpcError.code) === GRPC_UNAVAILABLE;
+  return grpcCode(error) === GRPC_UNAVAILABLE;
+}
+
+/** Tells whether an error from the Temporal client is a gRPC INVALID_ARGUMENT, possibly wrapped in the SDK's ServiceError. */
+export function isInvalidArgument(error: unknown): boolean {
+  return grpcCode(error) === GRPC_INVALID_ARGUMENT;
 }
 
 /** Returns the message of the deepest cause, which names the gRPC status or the socket error. */

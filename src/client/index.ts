@@ -1,6 +1,6 @@
 export {
+  MIGRATION_PHASES,
   MigrationClient,
-  phaseOfOutcome,
   type MigrationExecution,
   type ListMigrationsOptions,
   type MigrationListEntry,

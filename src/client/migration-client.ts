@@ -27,9 +27,11 @@ import {
   type ResumeRequest,
 } from '../messages';
 import { migrationWorkflowId, planSummary, type MigrationPlan } from '../plan';
+import { PHASE_ATTRIBUTE } from '../search-attributes';
 import { resolveClientConfig, type MigrationClientConfig, type MigrationClientOptions } from './config';
 import {
   isConnectionFailure,
+  isInvalidArgument,
   InvalidRequestError,
   MigrationClosedError,
   MigrationFailedError,
@@ -80,10 +82,7 @@ export interface MigrationStatusResult extends MigrationExecution {
 export interface ListMigrationsOptions {
   /** List only running migrations. @default true */
   running?: boolean;
-  /**
-   * Keep only migrations in this phase. The phase is not indexed, so it is read from each running
-   * workflow's status query and from each closed workflow's report.
-   */
+  /** Keep only migrations in this phase, as the workflow last indexed it (search attribute WhmMigratePhase). */
   phase?: MigrationPhase;
   /** Maximum number of migrations returned. @default 100 */
   limit?: number;
@@ -91,9 +90,30 @@ export interface ListMigrationsOptions {
 
 /** One row of {@link MigrationClient.list}. */
 export interface MigrationListEntry extends MigrationExecution {
-  /** Set when a phase filter was given. */
+  /** Phase the workflow last indexed; absent until its first update. */
   phase?: MigrationPhase;
 }
+
+/**
+ * Every migration phase. A record, not an array, so the compiler reports a phase added to
+ * MigrationPhase but missing here.
+ */
+export const MIGRATION_PHASES: Readonly<Record<MigrationPhase, true>> = {
+  'creating-session': true,
+  analyzing: true,
+  enqueuing: true,
+  'waiting-to-start': true,
+  transferring: true,
+  pausing: true,
+  paused: true,
+  resuming: true,
+  aborting: true,
+  reporting: true,
+  completed: true,
+  aborted: true,
+  failed: true,
+  'stopped-on-conflicts': true,
+};
 
 /**
  * Starts and steers migrations through Temporal: every method talks to the migration workflow by its
@@ -233,32 +253,49 @@ export class MigrationClient {
   }
 
   /**
-   * Lists migrations from Temporal visibility, in the server's order. Visibility is eventually consistent, so a
-   * migration started a moment ago may be missing.
+   * Lists migrations from Temporal visibility, in the server's order. Visibility is eventually
+   * consistent, so a migration started or changed a moment ago may be missing or show its old phase.
+   *
+   * @throws InvalidRequestError for an unknown phase.
    */
   async list(options: ListMigrationsOptions = {}): Promise<MigrationListEntry[]> {
     const running = options.running ?? true;
     const limit = options.limit ?? 100;
-    const query = `WorkflowType = '${MIGRATION_WORKFLOW_TYPE}'${running ? " AND ExecutionStatus = 'Running'" : ''}`;
+    const conditions = [`WorkflowType = '${MIGRATION_WORKFLOW_TYPE}'`];
+    if (running) conditions.push("ExecutionStatus = 'Running'");
+    if (options.phase !== undefined) {
+      // The phase goes into the query text, so only known names are accepted.
+      if (!Object.hasOwn(MIGRATION_PHASES, options.phase)) {
+        throw new InvalidRequestError('list', `phase: must be one of ${Object.keys(MIGRATION_PHASES).join(', ')} (received "${options.phase}")`);
+      }
+      conditions.push(`${PHASE_ATTRIBUTE.name} = '${options.phase}'`);
+    }
 
     const entries: MigrationListEntry[] = [];
-    await this.call('(list)', async () => {
-      for await (const info of this.temporal.workflow.list({ query })) {
-        const entry: MigrationListEntry = {
-          workflowId: info.workflowId,
-          runId: info.runId,
-          executionStatus: info.status.name,
-          startTime: info.startTime,
-          closeTime: info.closeTime,
-        };
-        if (options.phase !== undefined) {
-          entry.phase = await this.phaseOf(entry);
-          if (entry.phase !== options.phase) continue;
+    try {
+      await this.call('(list)', async () => {
+        for await (const info of this.temporal.workflow.list({ query: conditions.join(' AND ') })) {
+          entries.push({
+            workflowId: info.workflowId,
+            runId: info.runId,
+            executionStatus: info.status.name,
+            startTime: info.startTime,
+            closeTime: info.closeTime,
+            phase: info.typedSearchAttributes.get(PHASE_ATTRIBUTE) as MigrationPhase | undefined,
+          });
+          if (entries.length >= limit) break;
         }
-        entries.push(entry);
-        if (entries.length >= limit) break;
+      });
+    } catch (error) {
+      if (options.phase !== undefined && isInvalidArgument(error)) {
+        throw new Error(
+          `Temporal namespace "${this.config.namespace}" cannot filter by phase (${rootMessage(error)}). ` +
+            `Start \`whm-migrate worker\` once, which registers the ${PHASE_ATTRIBUTE.name} search attribute.`,
+          { cause: error },
+        );
       }
-    });
+      throw error;
+    }
     return entries;
   }
 
@@ -307,19 +344,6 @@ export class MigrationClient {
     return result;
   }
 
-  private async phaseOf(entry: MigrationListEntry): Promise<MigrationPhase | undefined> {
-    try {
-      const result = await this.status(entry.workflowId);
-      if (result.status) return result.status.phase;
-      if (result.report) return phaseOfOutcome(result.report.outcome);
-      return undefined;
-    } catch (error) {
-      // A migration whose phase cannot be read does not match any phase; the others are still listed.
-      if (error instanceof MigrationStatusUnavailableError || error instanceof MigrationNotFoundError) return undefined;
-      throw error;
-    }
-  }
-
   /** Sends a signal and turns "not found" into either an unknown or a closed migration. */
   private async signal(workflowId: string, name: string, send: () => Promise<void>): Promise<void> {
     try {
@@ -365,17 +389,4 @@ function executionFields(description: WorkflowExecutionDescription): MigrationEx
 /** Returns the failure message Temporal recorded (ApplicationFailure, TerminatedFailure, TimeoutFailure, ...). */
 function failureMessage(error: WorkflowFailedError): string {
   return error.cause?.message || error.message;
-}
-
-/** Returns the final phase of a completed migration, from its report's outcome. */
-export function phaseOfOutcome(outcome: MigrationReport['outcome']): MigrationPhase {
-  switch (outcome) {
-    case 'succeeded':
-    case 'completed-with-failures':
-      return 'completed';
-    case 'aborted':
-    case 'failed':
-    case 'stopped-on-conflicts':
-      return outcome;
-  }
 }

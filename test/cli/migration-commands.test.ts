@@ -274,30 +274,51 @@ describe('whm-migrate report', () => {
 });
 
 describe('whm-migrate list', () => {
-  test('lists a running migration', async () => {
+  test('lists a running migration with its phase', async () => {
     const workflowId = await startMigration();
-    const output = await waitUntilListed(workflowId, []);
+    const expected = new RegExp(`^${workflowId} +RUNNING +transferring +\\d{4}-\\d\\d-\\d\\d`, 'm');
+    const output = await listUntil([], (text) => expected.test(text));
     await finish(workflowId);
 
-    expect(output).toMatch(new RegExp(`^${workflowId} +RUNNING +\\d{4}-\\d\\d-\\d\\d`, 'm'));
+    expect(output).toMatch(expected);
+  });
+
+  test('--phase keeps matching migrations', async () => {
+    const paused = await startMigration();
+    const transferring = await startMigration();
+    await client.pause(paused, { reason: 'phase filter' });
+    const output = await listUntil(['--phase', 'paused'], (text) => text.includes(paused));
+    await finish(paused);
+    await finish(transferring);
+
+    expect(output).toContain(paused);
+    expect(output).not.toContain(transferring);
+  });
+
+  test('--phase rejects an unknown phase', async () => {
+    const { code, stderr } = await runCliCaptured([...connection(), 'list', '--phase', 'sleeping']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain("argument 'sleeping' is invalid");
   });
 
   test('--all --json includes ended migrations', async () => {
     const workflowId = await startMigration();
     await finish(workflowId);
-    const output = await waitUntilListed(workflowId, ['--all', '--json']);
+    const output = await listUntil(['--all', '--json'], (text) => text.includes(workflowId));
 
-    const entries = JSON.parse(output) as { workflowId: string; executionStatus: string }[];
-    expect(entries.find((entry) => entry.workflowId === workflowId)?.executionStatus).toBe('COMPLETED');
+    const entries = JSON.parse(output) as { workflowId: string; executionStatus: string; phase?: string }[];
+    const entry = entries.find((candidate) => candidate.workflowId === workflowId);
+    expect(entry?.executionStatus).toBe('COMPLETED');
   });
 });
 
-/** Runs `list` until the id shows up (visibility lags behind starts), at most 40 times. */
-async function waitUntilListed(workflowId: string, flags: string[]): Promise<string> {
+/** Runs `list` until its output satisfies `done` (visibility lags behind starts), at most 40 times. */
+async function listUntil(flags: string[], done: (stdout: string) => boolean): Promise<string> {
   let stdout = '';
   for (let attempt = 0; attempt < 40; attempt += 1) {
     ({ stdout } = await runCliCaptured([...connection(), 'list', ...flags]));
-    if (stdout.includes(workflowId)) break;
+    if (done(stdout)) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return stdout;

@@ -33,6 +33,7 @@ describe('whm-migrate temporal', () => {
 
     const client = await MigrationClient.connect({ address: `127.0.0.1:${port}`, env: {} });
     const listed = await client.list();
+    const paused = await client.list({ phase: 'paused' });
     await client.close();
     run.requestStop();
 
@@ -42,6 +43,7 @@ describe('whm-migrate temporal', () => {
     expect(output).toContain(`export TEMPORAL_ADDRESS=127.0.0.1:${port}`);
     expect(output).not.toContain('Web UI');
     expect(listed).toEqual([]);
+    expect(paused).toEqual([]);
     expect(run.stdout()).toContain('Temporal dev server stopped.');
     await expect(access(db)).resolves.toBeUndefined();
   });

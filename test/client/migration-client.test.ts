@@ -8,6 +8,7 @@ import {
   TemporalNamespaceNotFoundError,
   TemporalUnavailableError,
 } from '../../src/client';
+import type { MigrationPhase } from '../../src/messages';
 import { migrationWorkflowId } from '../../src/plan';
 import { freePort } from '../../src/temporal/dev-server';
 import { failSignal, finishSignal, receivedSignalsQuery } from '../fixtures/stand-in-migration-workflow';
@@ -229,7 +230,18 @@ describe('MigrationClient.list', () => {
     expect(running.map((entry) => entry.workflowId)).not.toContain(workflowId);
   });
 
-  test('phase filter reads the status', async () => {
+  test('entries carry the indexed phase', async () => {
+    const { workflowId } = await client.start(uniquePlan());
+    const entries = await eventually(
+      () => client.list({ limit: 1000 }),
+      (list) => list.some((entry) => entry.workflowId === workflowId && entry.phase === 'transferring'),
+    );
+    await finish(workflowId);
+
+    expect(entries.find((entry) => entry.workflowId === workflowId)?.phase).toBe('transferring');
+  });
+
+  test('phase filter uses the search attribute', async () => {
     const paused = await client.start(uniquePlan());
     const transferring = await client.start(uniquePlan());
     await client.pause(paused.workflowId, { reason: 'hold for the phase filter' });
@@ -245,6 +257,13 @@ describe('MigrationClient.list', () => {
     expect(ids).toContain(paused.workflowId);
     expect(ids).not.toContain(transferring.workflowId);
     expect(pausedList.find((entry) => entry.workflowId === paused.workflowId)?.phase).toBe('paused');
+  });
+
+  test('unknown phase is InvalidRequestError', async () => {
+    const attempt = client.list({ phase: "paused' OR 'x' = 'x" as MigrationPhase });
+
+    await expect(attempt).rejects.toThrow(InvalidRequestError);
+    await expect(attempt).rejects.toThrow(/phase: must be one of creating-session/);
   });
 });
 

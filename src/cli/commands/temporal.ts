@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../search-attributes';
 import { resolveTemporalCli } from '../../temporal/cli-binary';
 import { startDevServer } from '../../temporal/dev-server';
 import type { CommandContext } from '../context';
@@ -45,6 +46,8 @@ export function temporalCommand(context: CommandContext): Command {
         port: flags.port,
         ui: flags.headless !== true,
         uiPort: flags.uiPort,
+        // Registered here so `list --phase` and the Web UI's filters work before a worker has run.
+        searchAttributes: SEARCH_ATTRIBUTE_CLI_TYPES,
       });
       // Listen before printing, so a stop request right after the output is not missed.
       const stop = context.io.listenForStop();
