@@ -18,6 +18,7 @@ import {
   WhmDuplicateItemError,
   WhmFunctionError,
 } from '../whm';
+import { evaluateSchedule, type Schedule, type ScheduleEvaluation } from '../schedule/window';
 import { withActivityFailures } from './failures';
 import { WhmConnections, type WhmServerRef } from './whm-connection';
 
@@ -340,6 +341,11 @@ export function createActivities(deps: ActivityDependencies = {}) {
         log.info('Asked WHM to abort the transfer session', { sessionId: input.sessionId, stateBefore: before.state });
         return readState(client, input.sessionId);
       });
+    },
+
+    /** Evaluates the plan's maintenance schedule at `now`; a local activity, so replays reuse the result. */
+    evaluateMaintenanceSchedule(input: { schedule: Schedule; now: string }): Promise<ScheduleEvaluation> {
+      return Promise.resolve(evaluateSchedule(input.schedule, new Date(input.now)));
     },
 
     async getTransferSessionState(input: SessionInput): Promise<SessionStateReport> {

@@ -14,6 +14,7 @@ import {
   createRemoteRootTransferSessionParamsSchema,
 } from '../whm/params';
 import { accountRules, itemsRules, planRules, rootEscalationRules, tlsRules } from './rules';
+import { scheduleSchema } from '../schedule/window';
 
 /** Module of an account item: the type of the WHM transfer session that moves it. */
 export const ACCOUNT_MODULES = ['AccountRemoteRoot', 'AccountRemoteUser'] as const;
@@ -243,6 +244,7 @@ export const migrationPlanSchema = z
       .default('stop')
       .describe('When an account conflicts with one on the destination: stop before starting, skip that account, or enqueue it anyway.'),
     monitor: monitorSchema,
+    schedule: scheduleSchema.optional(),
   })
   .check(...planRules)
   .meta({ title: 'whm-migrate migration plan', description: 'One migration from a source cPanel server to a destination WHM server.' });

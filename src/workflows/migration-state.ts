@@ -110,13 +110,22 @@ export class MigrationState {
     const parsed = parseRequest(pauseRequestSchema, payload);
     if (!parsed.ok) return this.reject('pause', parsed.error, now);
     const source = parsed.request.source ?? OPERATOR_SOURCE;
-    const reason = parsed.request.reason ?? `paused by ${source}`;
+    this.addHold(source, parsed.request.reason ?? `paused by ${source}`, now);
+    return undefined;
+  }
+
+  /** Adds or refreshes `source`'s hold, opening a pause record when it is the first hold. */
+  addHold(source: string, reason: string, now: string): void {
     const wasHeld = this.holds.isHeld;
     this.holds.hold(source, reason, now);
     if (!wasHeld && !this.whmTerminal) this.pauses.push({ requestedAt: now, sources: [source], reasons: [reason] });
     else this.addToOpenPause(source, reason);
     this.touch(now);
-    return undefined;
+  }
+
+  /** Releases `source`'s hold, if it has one. */
+  releaseHold(source: string, reason: string, now: string): void {
+    if (this.holds.release(source, reason, now)) this.touch(now);
   }
 
   /** Applies a `resume` signal payload. Returns the rejection text for an invalid payload. */

@@ -15,6 +15,8 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
+  sleep,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -65,6 +67,16 @@ const { monitorTransferSession } = proxyActivities<MigrationActivities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
+
+const { evaluateMaintenanceSchedule } = proxyLocalActivities<MigrationActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** Hold source of the plan's maintenance schedule. */
+const SCHEDULE_SOURCE = 'schedule';
+/** How long to wait before evaluating a schedule again when it does not change within its horizon. */
+const SCHEDULE_RECHECK_MS = 7 * 24 * 3600 * 1000;
 
 /** While paused, WHM's state is re-read this often in case someone resumed the session outside. */
 const PAUSED_RECHECK = '10 minutes';
@@ -117,6 +129,7 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
     return report;
   };
   publish();
+  if (plan.schedule) void followSchedule(plan.schedule, state, now, publish);
 
   try {
     if (state.sessionId === undefined) {
@@ -285,5 +298,29 @@ async function runInterruptible<T>(activity: () => Promise<T>, interrupt: () => 
     scope.cancel();
     // Both promises settle once the scope is cancelled; their rejections are expected and handled here.
     await Promise.allSettled([activityPromise, interrupted]);
+  }
+}
+
+/**
+ * Holds the migration (source "schedule") outside the plan's maintenance windows and releases it
+ * when a window opens, with a durable timer to each change. Runs beside the main flow until the
+ * workflow ends.
+ */
+async function followSchedule(schedule: NonNullable<MigrationWorkflowInput['plan']['schedule']>, state: MigrationState, now: () => string, publish: () => void): Promise<void> {
+  try {
+    for (;;) {
+      const evaluation = await evaluateMaintenanceSchedule({ schedule, now: now() });
+      if (evaluation.allowed) {
+        state.releaseHold(SCHEDULE_SOURCE, 'a maintenance window opened', now());
+      } else {
+        const until = evaluation.nextChangeAt ? ` until ${evaluation.nextChangeAt}` : '';
+        state.addHold(SCHEDULE_SOURCE, `${evaluation.reason ?? 'outside the maintenance windows'}${until}`, now());
+      }
+      publish();
+      const waitMs = evaluation.nextChangeAt ? Date.parse(evaluation.nextChangeAt) - Date.now() : SCHEDULE_RECHECK_MS;
+      await sleep(Math.max(1000, waitMs));
+    }
+  } catch (error) {
+    log.error('Following the maintenance schedule failed; the schedule hold stays as it is', { error: (error as Error).message });
   }
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { transformFileSync } from '@swc/core';
@@ -12,16 +13,19 @@ export const RUNNING_AS_ROOT = process.getuid?.() === 0;
 
 /**
  * Runs `snippet` (CommonJS, with `plan` bound to the plan module) in a Node process as the user
- * nobody and returns what it prints. The plan module is compiled into a folder below the
- * repository so that its imports find node_modules. Root reads files whatever their mode, so
- * this is how tests running as root meet a permission error.
+ * nobody and returns what it prints. The plan module and the packages it imports are copied into
+ * a folder under the system temporary directory, because the checkout itself may sit below a
+ * directory that nobody cannot enter (such as /root). Root reads files whatever their mode, so this
+ * is how tests running as root meet a permission error.
  */
 export function runPlanSnippetAsNobody(snippet: string): string {
-  const artifacts = path.join(REPOSITORY, 'test-artifacts');
-  mkdirSync(artifacts, { recursive: true });
-  const folder = mkdtempSync(path.join(artifacts, 'plan-unprivileged-'));
+  const folder = mkdtempSync(path.join(tmpdir(), 'whm-plan-unprivileged-'));
   try {
-    for (const source of [...readdirSync(path.join(REPOSITORY, 'src/plan')).map((name) => `src/plan/${name}`), 'src/whm/params.ts']) {
+    for (const dependency of ['zod', 'yaml']) {
+      cpSync(path.join(REPOSITORY, 'node_modules', dependency), path.join(folder, 'node_modules', dependency), { recursive: true });
+    }
+    const sources = ['src/plan', 'src/schedule'].flatMap((dir) => readdirSync(path.join(REPOSITORY, dir)).map((name) => `${dir}/${name}`));
+    for (const source of [...sources, 'src/whm/params.ts']) {
       const { code } = transformFileSync(path.join(REPOSITORY, source), {
         swcrc: false,
         jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
@@ -32,6 +36,7 @@ export function runPlanSnippetAsNobody(snippet: string): string {
       writeFileSync(target, code);
     }
     chmodSync(folder, 0o755);
+    chmodSync(path.join(folder, 'node_modules'), 0o755);
 
     const result = spawnSync(process.execPath, ['-e', `const plan = require('./src/plan');\n${snippet}`], {
       cwd: folder,
