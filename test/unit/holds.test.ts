@@ -1,4 +1,4 @@
-import { Holds, MAX_HOLD_HISTORY } from '../../src/workflows/holds';
+import { Holds, type HoldsState, MAX_HOLD_HISTORY } from '../../src/workflows/holds';
 
 describe('holds', () => {
   test('held while any source holds', () => {
@@ -46,7 +46,7 @@ describe('holds', () => {
   test('state round-trips through JSON', () => {
     const holds = new Holds();
     holds.hold('operator', 'a', 't1');
-    const copy = new Holds(JSON.parse(JSON.stringify(holds.toJSON())));
+    const copy = new Holds(JSON.parse(JSON.stringify(holds.toJSON())) as HoldsState);
     expect(copy.list()).toEqual(holds.list());
     expect(copy.events()).toEqual(holds.events());
   });
