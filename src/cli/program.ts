@@ -77,9 +77,9 @@ export function createProgram(context: CommandContext): Command {
 /** Runs `whm-migrate` with the arguments after the program name and returns the exit code. */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
   const context = new CommandContext(io);
-  const program = createProgram(context);
   try {
-    await program.parseAsync([...args], { from: 'user' });
+    // Inside the try: building a command can fail too, for example on an invalid log level.
+    await createProgram(context).parseAsync([...args], { from: 'user' });
     return context.exitCode;
   } catch (error) {
     // Commander has already printed its own message (and help) for usage errors.

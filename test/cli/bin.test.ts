@@ -13,9 +13,10 @@ interface BinResult {
 }
 
 /** Runs the built CLI as a user would; `npm test` builds dist/ first. */
-function runBin(args: string[]): Promise<BinResult> {
+function runBin(args: string[], env: NodeJS.ProcessEnv = {}): Promise<BinResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 30_000, env: { PATH: process.env.PATH } }, (error, stdout, stderr) => {
+    const options = { cwd: root, timeout: 45_000, env: { PATH: process.env.PATH, ...env } };
+    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) => {
       let code = 0;
       if (error !== null) code = typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
@@ -50,5 +51,13 @@ describe('bin/whm-migrate.js', () => {
 
     expect(code).toBe(2);
     expect(stderr).toBe('error: plan file no-such-plan.yaml does not exist. Check the path.\n');
+  });
+
+  test('worker without Temporal exits with 4', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const { code, stderr } = await runBin(['worker'], { TEMPORAL_ADDRESS: address });
+
+    expect(code).toBe(4);
+    expect(stderr).toContain(`error: Cannot reach Temporal at ${address}`);
   });
 });

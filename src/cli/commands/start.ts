@@ -27,7 +27,8 @@ export function startCommand(context: CommandContext): Command {
         if (!flags.json) {
           context.print(started.started
             ? `Started migration ${started.workflowId} (run ${started.runId}).`
-            : `Migration ${started.workflowId} is already running (run ${started.runId}); it was not started again.`);
+            : `Migration ${started.workflowId} is already running (run ${started.runId}); it was not started again, ` +
+              'and changes to the plan file do not apply to the running migration.');
           context.print(`Follow it with: whm-migrate status '${started.workflowId}' --watch`);
         }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_TEMPORAL_ADDRESS, TemporalUnavailableError } from '../../client';
 import type { CommandContext } from '../context';
 
 /** Builds `whm-migrate worker`. */
@@ -14,6 +15,15 @@ export function workerCommand(context: CommandContext): Command {
     .action(async () => {
       // Loaded on demand: the worker pulls in the SDK's native module, which other commands do not need.
       const { runWorker } = await import('../../worker.js');
-      await runWorker(context.io.env);
+      try {
+        await runWorker(context.io.env);
+      } catch (error) {
+        // The native connection reports an unreachable server as a TransportError from its Rust core.
+        if (error instanceof Error && error.name === 'TransportError') {
+          const address = context.io.env.TEMPORAL_ADDRESS || DEFAULT_TEMPORAL_ADDRESS;
+          throw new TemporalUnavailableError(address, error.message, { cause: error });
+        }
+        throw error;
+      }
     });
 }
