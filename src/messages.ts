@@ -3,7 +3,7 @@
  * (CLI, library, HTTP API). This module is bundled into workflow code, so it imports nothing that
  * needs Node.js or I/O.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { HoldEvent, Hold } from './workflows/holds';
 
@@ -75,6 +75,21 @@ export const resumeSignal = defineSignal<[unknown?]>('resume');
 export const abortSignal = defineSignal<[unknown?]>('abort');
 export const statusQuery = defineQuery<MigrationStatus>('status');
 
+/** Where a migration stands after a control update, once WHM confirmed the change. */
+export interface ControlResult {
+  phase: MigrationPhase;
+  /** WHM's session state when the update returned. */
+  whmState?: string;
+  paused: boolean;
+  holds: Hold[];
+}
+
+// The same operations as updates, for callers that want an answer: a validator rejects an invalid
+// payload before anything is written to history, and the result comes once WHM confirmed the change.
+export const pauseUpdate = defineUpdate<ControlResult, [unknown]>('pauseMigration');
+export const resumeUpdate = defineUpdate<ControlResult, [unknown]>('resumeMigration');
+export const abortUpdate = defineUpdate<ControlResult, [unknown]>('abortMigration');
+
 export const SIGNAL_DESCRIPTIONS = {
   pause:
     'Hold the migration: WHM finishes the accounts in flight, then pauses the transfer session. ' +
@@ -84,6 +99,13 @@ export const SIGNAL_DESCRIPTIONS = {
     'Input (optional): {"source": "...", "reason": "..."}; {"all": true} releases every hold.',
   abort: 'Abort the WHM transfer session and end the migration. Input (optional): {"reason": "..."}.',
   status: 'Phase, WHM session and state, holds, per-item progress, counts and bytes.',
+  pauseMigration:
+    'Like the pause signal, but rejects invalid input and returns once WHM reports PAUSED (the accounts in flight finish first), ' +
+    'or the migration ended, or it had not started yet. Input (optional): {"reason": "...", "source": "..."}.',
+  resumeMigration:
+    'Like the resume signal, but rejects invalid input and returns once the transfer runs again, or at once when other holds remain. ' +
+    'Input (optional): {"source": "...", "reason": "...", "all": true}.',
+  abortMigration: 'Like the abort signal, but rejects invalid input and returns once WHM reports the session ended. Input (optional): {"reason": "..."}.',
 } as const;
 
 /** Where a migration stands. */

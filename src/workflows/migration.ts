@@ -19,12 +19,20 @@ import {
   sleep,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MigrationActivities, MonitorResult, MonitorTarget, SessionStateReport } from '../activities';
 import {
   abortSignal,
+  abortUpdate,
+  type ControlResult,
+  parseRequest,
+  pauseRequestSchema,
+  pauseUpdate,
+  resumeRequestSchema,
+  resumeUpdate,
   type MigrationReport,
   type MigrationWorkflowInput,
   pauseSignal,
@@ -32,6 +40,7 @@ import {
   SIGNAL_DESCRIPTIONS,
   statusQuery,
 } from '../messages';
+import { planSummary } from '../plan/summary';
 import { HOLD_SOURCES_ATTRIBUTE, migrationServers, PAUSED_ATTRIBUTE, PHASE_ATTRIBUTE, SERVERS_ATTRIBUTE } from '../search-attributes';
 import { NON_RETRYABLE_WHM_ERROR_TYPES } from '../whm/errors';
 import { MigrationState } from './migration-state';
@@ -113,6 +122,40 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
   setHandler(abortSignal, (payload) => onRejected('abort', state.abort(payload, now())), { description: SIGNAL_DESCRIPTIONS.abort });
   setHandler(statusQuery, () => state.status(), { description: SIGNAL_DESCRIPTIONS.status });
 
+  const controlResult = (): ControlResult => ({ phase: state.phase, whmState: state.whmState, paused: state.holds.isHeld, holds: state.holds.list() });
+  const ended = (): boolean => state.whmTerminal || ['completed', 'aborted', 'failed', 'stopped-on-conflicts'].includes(state.phase);
+  setHandler(
+    pauseUpdate,
+    async (payload: unknown) => {
+      state.pause(payload, now());
+      publish();
+      // Before the start a hold simply holds the start; afterwards WHM must report PAUSED.
+      await condition(() => !state.started || state.whmPhase === 'PAUSED' || !state.holds.isHeld || ended());
+      return controlResult();
+    },
+    { validator: (payload: unknown) => validateRequest(pauseRequestSchema, payload), description: SIGNAL_DESCRIPTIONS.pauseMigration },
+  );
+  setHandler(
+    resumeUpdate,
+    async (payload: unknown) => {
+      state.resume(payload, now());
+      publish();
+      await condition(() => state.held || state.whmPhase === 'RUNNING' || state.whmPhase === 'UNKNOWN' || ended());
+      return controlResult();
+    },
+    { validator: (payload: unknown) => validateRequest(resumeRequestSchema, payload), description: SIGNAL_DESCRIPTIONS.resumeMigration },
+  );
+  setHandler(
+    abortUpdate,
+    async (payload: unknown) => {
+      state.abort(payload, now());
+      publish();
+      await condition(ended);
+      return controlResult();
+    },
+    { validator: (payload: unknown) => validateRequest(pauseRequestSchema, payload), description: SIGNAL_DESCRIPTIONS.abortMigration },
+  );
+
   const setPhase = (phase: typeof state.phase): void => {
     if (state.phase !== phase) log.info('Migration phase changed', { from: state.phase, to: phase, sessionId: state.sessionId });
     state.phase = phase;
@@ -129,68 +172,84 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
     return report;
   };
   publish();
+  // The memo shows what the migration moves on the workflow page, whoever started it.
+  if (!input.carried) upsertMemo({ plan: planSummary(plan) });
   if (plan.schedule) void followSchedule(plan.schedule, state, now, publish);
 
-  try {
-    if (state.sessionId === undefined) {
-      setPhase('creating-session');
-      const created = await createTransferSession({ destination, source: plan.source, session: plan.session, sessionType: state.sessionType });
-      state.sessionCreated(created.sessionId, created.attempt, now());
-      for (const warning of created.warnings) log.warn('WHM warned while creating the session', { warning, sessionId: created.sessionId });
-    }
-    const sessionId = state.sessionId!;
-    const session = { destination, sessionId };
-
-    if (!state.started && (state.phase === 'creating-session' || state.phase === 'analyzing')) {
-      setPhase('analyzing');
-      const accounts = plan.items.accounts.map((account) => ({ user: account.user, localuser: account.localuser ?? account.user, domain: account.domain }));
-      const analysis = await analyzeAccounts({ ...session, sessionType: state.sessionType, accounts });
-      for (const warning of analysis.warnings) log.warn('The remote analysis reported a warning', { warning, sessionId });
-      const conflicts = state.applyAnalysis(analysis.accounts, now());
-      if (conflicts.length > 0 && plan.onConflict === 'stop') {
-        log.warn('Stopping before the transfer: the plan conflicts with the servers', { conflicts, sessionId });
-        // Abort turns the unused PENDING session into FAILED, so it neither lingers nor holds credentials.
-        apply(await control.abortTransferSession(session));
-        return finish('stopped-on-conflicts');
+  // The flow runs in its own function so that, whatever way it ends, update handlers still waiting
+  // for WHM get to finish before the workflow returns.
+  const run = async (): Promise<MigrationReport> => {
+    try {
+      if (state.sessionId === undefined) {
+        setPhase('creating-session');
+        const created = await createTransferSession({ destination, source: plan.source, session: plan.session, sessionType: state.sessionType });
+        state.sessionCreated(created.sessionId, created.attempt, now());
+        for (const warning of created.warnings) log.warn('WHM warned while creating the session', { warning, sessionId: created.sessionId });
       }
-      if (conflicts.length > 0 && plan.onConflict === 'skip') state.skipAccounts(conflicts.map((conflict) => conflict.item), now());
+      const sessionId = state.sessionId!;
+      const session = { destination, sessionId };
 
-      setPhase('enqueuing');
-      await enqueueItems({ ...session, items: state.transferItems() });
-      setPhase('waiting-to-start');
-    }
+      if (!state.started && (state.phase === 'creating-session' || state.phase === 'analyzing')) {
+        setPhase('analyzing');
+        const accounts = plan.items.accounts.map((account) => ({ user: account.user, localuser: account.localuser ?? account.user, domain: account.domain }));
+        const analysis = await analyzeAccounts({ ...session, sessionType: state.sessionType, accounts });
+        for (const warning of analysis.warnings) log.warn('The remote analysis reported a warning', { warning, sessionId });
+        const conflicts = state.applyAnalysis(analysis.accounts, now());
+        if (conflicts.length > 0 && plan.onConflict === 'stop') {
+          log.warn('Stopping before the transfer: the plan conflicts with the servers', { conflicts, sessionId });
+          // Abort turns the unused PENDING session into FAILED, so it neither lingers nor holds credentials.
+          apply(await control.abortTransferSession(session));
+          return finish('stopped-on-conflicts');
+        }
+        if (conflicts.length > 0 && plan.onConflict === 'skip') state.skipAccounts(conflicts.map((conflict) => conflict.item), now());
 
-    if (!state.started) {
-      // A hold placed before the start holds the start itself.
-      await condition(() => !state.held || state.abortRequested !== undefined);
-      if (state.abortRequested) {
-        setPhase('aborting');
-        apply(await control.abortTransferSession(session));
-        state.markUnprocessed(now());
-        return finish('aborted');
+        setPhase('enqueuing');
+        await enqueueItems({ ...session, items: state.transferItems() });
+        setPhase('waiting-to-start');
       }
-      apply(await startTransferSession(session));
-      setPhase('transferring');
-    }
 
-    await driveSession(state, session, { apply, setPhase, publish, now, continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS, input });
+      if (!state.started) {
+        // A hold placed before the start holds the start itself.
+        await condition(() => !state.held || state.abortRequested !== undefined);
+        if (state.abortRequested) {
+          setPhase('aborting');
+          apply(await control.abortTransferSession(session));
+          state.markUnprocessed(now());
+          return finish('aborted');
+        }
+        apply(await startTransferSession(session));
+        setPhase('transferring');
+      }
 
-    setPhase('reporting');
-    state.markUnprocessed(now());
-    if (state.abortRequested || state.whmPhase === 'ABORTED') return finish('aborted');
-    if (state.whmPhase === 'FAILED') return finish('failed');
-    return finish('succeeded');
-  } catch (error) {
-    if (error instanceof ActivityFailure) {
-      const cause = error.cause;
-      const message = cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : (cause?.message ?? error.message);
-      state.recordError(message, now());
-      setPhase('failed');
-      log.error('Migration failed', { error: message, sessionId: state.sessionId });
-      throw ApplicationFailure.create({ message: `Migration ${plan.name} failed in phase ${state.phase}: ${message}`, type: 'MigrationFailed', nonRetryable: true, cause: error });
+      await driveSession(state, session, { apply, setPhase, publish, now, continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS, input });
+
+      setPhase('reporting');
+      state.markUnprocessed(now());
+      if (state.abortRequested || state.whmPhase === 'ABORTED') return finish('aborted');
+      if (state.whmPhase === 'FAILED') return finish('failed');
+      return finish('succeeded');
+    } catch (error) {
+      if (error instanceof ActivityFailure) {
+        const cause = error.cause;
+        const message = cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : (cause?.message ?? error.message);
+        state.recordError(message, now());
+        setPhase('failed');
+        log.error('Migration failed', { error: message, sessionId: state.sessionId });
+        throw ApplicationFailure.create({ message: `Migration ${plan.name} failed in phase ${state.phase}: ${message}`, type: 'MigrationFailed', nonRetryable: true, cause: error });
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
+
+  const report = await run();
+  await condition(allHandlersFinished);
+  return report;
+}
+
+/** Update validator: throws, so the update is rejected before anything is written, on an invalid payload. */
+function validateRequest<T>(schema: Parameters<typeof parseRequest<T>>[0], payload: unknown): void {
+  const parsed = parseRequest(schema, payload);
+  if (!parsed.ok) throw new Error(`Invalid input: ${parsed.error}`);
 }
 
 interface DriveContext {

@@ -1,4 +1,5 @@
-import { abortSignal, pauseSignal, resumeSignal } from '../../src/messages';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { abortSignal, pauseSignal, pauseUpdate, resumeSignal, resumeUpdate } from '../../src/messages';
 import {
   createMigrationTestEnv,
   eventually,
@@ -201,5 +202,40 @@ describe('migration workflow', () => {
     expect(report.outcome).toBe('succeeded');
     expect(report.sessionCreationAttempts).toBe(2);
     expect(env.pair.destination.control.sessions().createCount).toBe(1);
+  });
+
+  test('updates confirm pause and resume', async () => {
+    env.pair.destination.control.setRates({ bytesPerSecond: 40 * MiB });
+    const handle = await env.start(testPlan(env.pair, { items: { accounts: [{ user: 'bob' }, { user: 'carol' }] } }));
+    await eventually('the transfer to run', async () => ((await queryStatus(handle)).phase === 'transferring' ? true : undefined));
+
+    const paused = await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'maintenance', source: 'billing-service' }] });
+    expect(paused.whmState).toBe('PAUSED');
+    expect(paused.holds.map((hold) => hold.source)).toEqual(['billing-service']);
+
+    const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ source: 'billing-service' }] });
+    expect(resumed.paused).toBe(false);
+    expect(['RUNNING', 'COMPLETED']).toContain(resumed.whmState);
+    expect((await result(handle)).outcome).toBe('succeeded');
+  });
+
+  test('update validator rejects bad input', async () => {
+    env.pair.destination.control.setRates({ bytesPerSecond: 40 * MiB });
+    const handle = await env.start(testPlan(env.pair));
+    await expect(handle.executeUpdate(pauseUpdate, { args: ['pause now'] })).rejects.toThrow(WorkflowUpdateFailedError);
+
+    const status = await queryStatus(handle);
+    expect(status.paused).toBe(false);
+    expect(status.rejectedRequests).toHaveLength(0);
+    expect((await result(handle)).outcome).toBe('succeeded');
+  });
+
+  test('memo carries the plan summary', async () => {
+    const handle = await env.start(testPlan(env.pair));
+    await result(handle);
+    const description = await handle.describe();
+    const summary = (description.memo as { plan: { accounts: number; packages: number } }).plan;
+    expect(summary.accounts).toBe(2);
+    expect(summary.packages).toBe(1);
   });
 });
