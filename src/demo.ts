@@ -22,7 +22,7 @@ import { migrationWorkflowId, parsePlan } from './plan';
 import { DEMO_SOURCE_ACCOUNTS, DEMO_SOURCE_PACKAGES, DEMO_SOURCE_ROOT_PASSWORD, startSimulatorPair } from './simulator';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
 import { freePort, startDevServer } from './temporal/dev-server';
-import { createMigrationWorker } from './worker';
+import { createMigrationWorker, installRuntimeLogger, workerConfigSchema } from './worker';
 
 export interface DemoOptions {
   /** Stop everything after the report instead of keeping the Web UI up. @default true unless stdout is a terminal */
@@ -46,7 +46,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<MigrationRepor
   const exitAfterReport = options.exit ?? !process.stdout.isTTY;
   const dataDir = resolve(options.dataDir ?? join('.data', 'demo'));
   await mkdir(dataDir, { recursive: true });
-  const logger = createLogger('whm-migrate-demo', process.env.WHM_MIGRATE_LOG_LEVEL ?? 'warn');
+  const logLevel = workerConfigSchema.shape.WHM_MIGRATE_LOG_LEVEL.catch('error').parse(process.env.WHM_MIGRATE_LOG_LEVEL ?? 'error');
+  const logger = createLogger('whm-migrate-demo', logLevel);
+  // Only errors from the SDK and the simulators unless WHM_MIGRATE_LOG_LEVEL says otherwise, so the
+  // demo's own lines stay readable.
+  installRuntimeLogger(logger, logLevel);
 
   out('Starting the Temporal dev server (SQLite file and Web UI)...');
   const port = await preferredPort(7233);

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createActivities } from './activities';
 import { WhmConnections } from './activities/whm-connection';
+import { createHealthActivities } from './health/activities';
 import { createLogger, type Logger } from './log';
 import { DEFAULT_TASK_QUEUE } from './messages';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
@@ -68,7 +69,7 @@ export async function createMigrationWorker(options: CreateWorkerOptions): Promi
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ env: options.env, logger, connections }),
+    activities: { ...createActivities({ env: options.env, logger, connections }), ...createHealthActivities({ env: options.env, logger, connections }) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
@@ -77,7 +78,7 @@ export async function createMigrationWorker(options: CreateWorkerOptions): Promi
 }
 
 /** Routes the SDK's own logs (workflow and activity `log`, worker lifecycle) into pino. */
-function installRuntimeLogger(logger: Logger, level: WorkerConfig['WHM_MIGRATE_LOG_LEVEL']): void {
+export function installRuntimeLogger(logger: Logger, level: WorkerConfig['WHM_MIGRATE_LOG_LEVEL']): void {
   const sdkLevel = level.toUpperCase() as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(sdkLevel, (entry) => {

@@ -18,6 +18,7 @@ import {
   WhmDuplicateItemError,
   WhmFunctionError,
 } from '../whm';
+import { progressSignature } from '../progress-signature';
 import { evaluateSchedule, type Schedule, type ScheduleEvaluation } from '../schedule/window';
 import { withActivityFailures } from './failures';
 import { WhmConnections, type WhmServerRef } from './whm-connection';
@@ -91,9 +92,9 @@ export interface MonitorInput extends SessionInput {
   pollIntervalMs: number;
   /** Minimum time between master.log reads while nothing else changes. */
   logIntervalMs: number;
-  /** Items the workflow already knows to be finished; more finished items end the activity early. */
-  knownFinished: number;
-  /** Return early with new progress only after this long, so history grows with items, not time. */
+  /** {@link progressSignature} of the progress the workflow has; different progress ends the activity early. */
+  knownSignature: string;
+  /** Minimum time before returning early with new progress, so history grows with items, not time. */
   progressReturnAfterMs: number;
 }
 
@@ -111,16 +112,16 @@ export interface ItemLogProgress {
 }
 
 export interface MonitorResult extends SessionStateReport {
-  /** Why the activity returned: the target state was reached, or items finished. */
+  /** Why the activity returned: the target state was reached, or item progress changed. */
   returnedFor: 'target' | 'progress';
   items: ItemLogProgress[];
+  signature: string;
 }
 
 interface MonitorCheckpoint {
   startedAtMs: number;
   lastState?: string;
   polls: number;
-  finished: number;
 }
 
 export interface ActivityDependencies {
@@ -355,12 +356,12 @@ export function createActivities(deps: ActivityDependencies = {}) {
     /**
      * Polls the session until it reaches `until`, reading master.log for per-item progress and
      * heartbeating a checkpoint, so the workflow history stays small however long the transfer runs.
-     * Returns early when more items finished than the workflow knows, at most once per
+     * Returns early when item progress differs from what the workflow has, at most once per
      * `progressReturnAfterMs`. A retried attempt resumes from the last checkpoint.
      */
     async monitorTransferSession(input: MonitorInput): Promise<MonitorResult> {
       const previous = activityInfo().heartbeatDetails as MonitorCheckpoint | undefined;
-      const checkpoint: MonitorCheckpoint = previous ?? { startedAtMs: Date.now(), polls: 0, finished: input.knownFinished };
+      const checkpoint: MonitorCheckpoint = previous ?? { startedAtMs: Date.now(), polls: 0 };
       let lastLogAt = 0;
       let items: ItemLogProgress[] = [];
 
@@ -380,12 +381,11 @@ export function createActivities(deps: ActivityDependencies = {}) {
             items = (await readItemProgress(client, input.sessionId)) ?? items;
             lastLogAt = Date.now();
           }
-          if (reached) return { ...current, returnedFor: 'target', items };
+          const signature = progressSignature(items);
+          if (reached) return { ...current, returnedFor: 'target', items, signature };
 
-          const finished = items.filter((item) => item.status === 'succeeded' || item.status === 'failed').length;
-          checkpoint.finished = Math.max(checkpoint.finished, finished);
-          if (finished > input.knownFinished && Date.now() - checkpoint.startedAtMs >= input.progressReturnAfterMs) {
-            return { ...current, returnedFor: 'progress', items };
+          if (signature !== input.knownSignature && Date.now() - checkpoint.startedAtMs >= input.progressReturnAfterMs) {
+            return { ...current, returnedFor: 'progress', items, signature };
           }
           heartbeat(checkpoint);
           await sleep(input.pollIntervalMs);

@@ -43,6 +43,7 @@ export interface CarriedState {
   conflicts: Conflict[];
   rejectedRequests: RejectedRequest[];
   lastError?: string;
+  progressSignature?: string;
   startedAt: string;
   transferStartedAt?: string;
 }
@@ -58,6 +59,8 @@ export class MigrationState {
   abortSent: boolean;
   readonly holds: Holds;
   lastError: string | undefined;
+  /** Fingerprint of the last item progress the monitor returned. */
+  progressSignature: string;
   private stateCheckedAt: string | undefined;
   private pauses: PauseRecord[];
   private items: ItemProgress[];
@@ -87,6 +90,7 @@ export class MigrationState {
     this.conflicts = carried?.conflicts ?? [];
     this.rejectedRequests = carried?.rejectedRequests ?? [];
     this.lastError = carried?.lastError;
+    this.progressSignature = carried?.progressSignature ?? '';
     this.startedAt = carried?.startedAt ?? now;
     this.transferStartedAt = carried?.transferStartedAt;
     this.updatedAt = now;
@@ -265,10 +269,6 @@ export class MigrationState {
     this.touch(now);
   }
 
-  finishedCount(): number {
-    return this.items.filter((item) => item.status === 'succeeded' || item.status === 'failed').length;
-  }
-
   recordError(message: string, now: string): void {
     this.lastError = message;
     this.touch(now);
@@ -355,6 +355,7 @@ export class MigrationState {
       conflicts: this.conflicts,
       rejectedRequests: this.rejectedRequests,
       lastError: this.lastError,
+      progressSignature: this.progressSignature,
       startedAt: this.startedAt,
       transferStartedAt: this.transferStartedAt,
     };

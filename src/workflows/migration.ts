@@ -87,6 +87,12 @@ const SCHEDULE_SOURCE = 'schedule';
 /** How long to wait before evaluating a schedule again when it does not change within its horizon. */
 const SCHEDULE_RECHECK_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * Minimum time between two early returns of the monitor with new item progress: status and the Web UI
+ * lag the log by at most this much, and history grows by one activity per change at most this often.
+ */
+const PROGRESS_RETURN_AFTER_MS = 5_000;
+
 /** While paused, WHM's state is re-read this often in case someone resumed the session outside. */
 const PAUSED_RECHECK = '10 minutes';
 /** History length at which a run hands over to a new one, below the server's 4,096-event suggestion. */
@@ -275,14 +281,15 @@ async function driveSession(state: MigrationState, session: { destination: Migra
           until,
           pollIntervalMs,
           logIntervalMs: Math.max(pollIntervalMs, 10_000),
-          knownFinished: state.finishedCount(),
-          progressReturnAfterMs: 30_000,
+          knownSignature: state.progressSignature,
+          progressReturnAfterMs: PROGRESS_RETURN_AFTER_MS,
         }),
       interrupt,
     );
   const applyMonitor = (result: MonitorResult | undefined): void => {
     if (!result) return;
     state.applyProgress(result.items, ctx.now());
+    state.progressSignature = result.signature;
     ctx.apply(result);
   };
 
