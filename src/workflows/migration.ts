@@ -238,10 +238,11 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
       if (error instanceof ActivityFailure) {
         const cause = error.cause;
         const message = cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : (cause?.message ?? error.message);
+        const failedPhase = state.phase;
         state.recordError(message, now());
         setPhase('failed');
         log.error('Migration failed', { error: message, sessionId: state.sessionId });
-        throw ApplicationFailure.create({ message: `Migration ${plan.name} failed in phase ${state.phase}: ${message}`, type: 'MigrationFailed', nonRetryable: true, cause: error });
+        throw ApplicationFailure.create({ message: `Migration ${plan.name} failed in phase ${failedPhase}: ${message}`, type: 'MigrationFailed', nonRetryable: true, cause: error });
       }
       throw error;
     }

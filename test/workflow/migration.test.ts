@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { abortSignal, pauseSignal, pauseUpdate, resumeSignal, resumeUpdate } from '../../src/messages';
 import {
   createMigrationTestEnv,
@@ -237,5 +237,20 @@ describe('migration workflow', () => {
     const summary = (description.memo as { plan: { accounts: number; packages: number } }).plan;
     expect(summary.accounts).toBe(2);
     expect(summary.packages).toBe(1);
+  });
+
+  test('wrong source password fails clearly', async () => {
+    const plan = testPlan(env.pair, { source: { host: env.pair.source.hostname, password: { env: 'TEST_DEST_TOKEN' } } });
+    const handle = await env.start(plan);
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause?.message).toContain('failed in phase creating-session');
+    expect(cause?.message).toContain('WhmFunctionError');
+    expect(cause?.message).not.toContain('sim-token');
   });
 });
