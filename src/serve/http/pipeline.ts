@@ -23,7 +23,11 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function createRequestListener(options: PipelineOptions): RequestListener {
   return (request, response) => {
-    void handleRequest(options, request, response);
+    handleRequest(options, request, response).catch((error: unknown) => {
+      // A failure outside the handler (for example while writing the response) must not end the process.
+      options.logger.error({ err: error, method: request.method, url: request.url }, 'request pipeline failed');
+      response.destroy();
+    });
   };
 }
 
@@ -33,7 +37,9 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
   const requestId = typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
   const logger = options.logger.child({ requestId });
   const method = request.method ?? 'GET';
-  const url = new URL(request.url ?? '/', 'http://service.invalid');
+  const target = request.url ?? '/';
+  // Logged until the target parses; then the decoded URL's path.
+  let path = target.split('?')[0] ?? target;
   // Read now: the socket is gone by the time a response with `Connection: close` has finished.
   const remoteAddress = request.socket.remoteAddress;
   let route: Route | undefined;
@@ -44,7 +50,7 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
 
   response.on('finish', () => {
     const durationMs = Number((process.hrtime.bigint() - startedAt) / 1_000_000n);
-    const fields = { method, path: url.pathname, status: response.statusCode, durationMs, remoteAddress };
+    const fields = { method, path, status: response.statusCode, durationMs, remoteAddress };
     if (response.statusCode >= 500) logger.error(fields, 'request failed');
     else if (response.statusCode >= 400) logger.warn(fields, 'request rejected');
     else if (route?.auth === false) logger.debug(fields, 'request completed');
@@ -53,10 +59,12 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
 
   let reply: Reply;
   try {
-    const match = options.router.match(method, url.pathname);
-    if (match.kind === 'not-found') throw new HttpError(404, `No route for ${url.pathname}.`);
+    const url = parseTarget(target);
+    path = url.pathname;
+    const match = options.router.match(method, path);
+    if (match.kind === 'not-found') throw new HttpError(404, `No route for ${path}.`);
     if (match.kind === 'method-not-allowed') {
-      throw new HttpError(405, `${method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}.`, {
+      throw new HttpError(405, `${method} is not allowed on ${path}; use ${match.allowed.join(', ')}.`, {
         headers: { allow: match.allowed.join(', ') },
       });
     }
@@ -66,12 +74,21 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
     reply = await route.handler({ request, url, params: match.params, requestId, logger });
   } catch (error) {
     if (clientGone) {
-      logger.info({ method, path: url.pathname, err: error }, 'client closed the connection before the response');
+      logger.info({ method, path, err: error }, 'client closed the connection before the response');
       return;
     }
     reply = errorReply(options.mapError?.(error) ?? error, logger);
   }
   send(response, requestId, reply);
+}
+
+/** Parses the request target (origin form `/path?query`, or absolute form) against a placeholder origin. */
+function parseTarget(target: string): URL {
+  try {
+    return new URL(target, 'http://service.invalid');
+  } catch {
+    throw new HttpError(400, `Invalid request target "${target.slice(0, 200)}": send a path such as /alerts.`);
+  }
 }
 
 function errorReply(error: unknown, logger: Logger): Reply {
