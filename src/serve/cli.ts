@@ -1,0 +1,71 @@
+import { Command } from 'commander';
+import { listenForProcessSignals } from '../cli/io';
+import type { Logger } from '../log';
+import { loadServeConfig, startServeService } from './index';
+
+/** Output, stop signal, environment and logger of `whm-migrate serve`; tests replace the defaults. */
+export interface ServeCommandIo {
+  /** Writes one line of user-facing output. @default a line on stdout */
+  print: (line: string) => void;
+  /** Resolves when the service should stop. @default the first SIGINT or SIGTERM */
+  waitForStop: () => Promise<void>;
+  /** @default process.env */
+  env: NodeJS.ProcessEnv;
+  /** @default a pino logger named 'whm-migrate-serve' on stderr */
+  logger?: Logger;
+}
+
+/** Global options of `whm-migrate` that this command honours. */
+interface GlobalFlags {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+}
+
+const ENVIRONMENT_HELP = `
+Settings come from the environment:
+  WHM_MIGRATE_SERVE_TOKEN         bearer token that clients must send (required, at least 16 characters)
+  WHM_MIGRATE_SERVE_TOKEN_FILE    file that contains the token, instead of WHM_MIGRATE_SERVE_TOKEN
+  WHM_MIGRATE_SERVE_HOST          address to listen on (default: 127.0.0.1)
+  WHM_MIGRATE_SERVE_PORT          TCP port (default: 8080)
+  WHM_MIGRATE_ALERT_SERVER_LABEL  alert label that names the WHM server; a port in its value is
+                                  ignored (default: instance, then the labels server and host)
+  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, WHM_MIGRATE_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*
+                                  where the server workflows run, as for the other commands
+
+Routes:
+  POST /alerts/alertmanager  Prometheus Alertmanager webhook (payload version 4)
+  POST /alerts               {"server": "dest.example.com", "healthy": false, "reason": "...", "key": "..."}
+  GET  /healthz              liveness, no token
+  GET  /readyz               200 when Temporal is reachable, else 503; no token
+
+Alertmanager receiver example:
+  webhook_configs:
+    - url: http://127.0.0.1:8080/alerts/alertmanager
+      http_config:
+        authorization: { credentials_file: /etc/whm-migrate/serve-token }`;
+
+/** Builds `whm-migrate serve`. */
+export function serveCommand(io: Partial<ServeCommandIo> = {}): Command {
+  const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const env = io.env ?? process.env;
+
+  return new Command('serve')
+    .description('Run the HTTP service that turns monitoring alerts into holds on migrations, until Ctrl-C or SIGTERM.')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .action(async (_options: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<GlobalFlags>();
+      const config = await loadServeConfig({ env, address: flags.address, namespace: flags.namespace, taskQueue: flags.taskQueue });
+
+      // Listen before starting, so a stop request during start-up is not lost.
+      const stop = io.waitForStop === undefined ? listenForProcessSignals() : { stopped: io.waitForStop(), dispose: () => undefined };
+      try {
+        const service = await startServeService({ config, logger: io.logger });
+        print(`whm-migrate serve listening on ${service.url} (Temporal ${config.temporal.address}, namespace ${config.temporal.namespace})`);
+        await stop.stopped;
+        await service.close();
+      } finally {
+        stop.dispose();
+      }
+    });
+}
