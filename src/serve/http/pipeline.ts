@@ -38,7 +38,7 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
   const logger = options.logger.child({ requestId });
   const method = request.method ?? 'GET';
   const target = request.url ?? '/';
-  // Logged until the target parses; then the decoded URL's path.
+  // Path for the log: the raw target's until it parses, then the parsed URL's.
   let path = target.split('?')[0] ?? target;
   // Read now: the socket is gone by the time a response with `Connection: close` has finished.
   const remoteAddress = request.socket.remoteAddress;
