@@ -27,7 +27,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 // Errors of modules the CLI loads only when a command needs them, matched by name so the CLI does
 // not load the worker (and the SDK's native module) just to classify an error.
-const USAGE_ERROR_NAMES = new Set(['WorkerConfigError']);
+const USAGE_ERROR_NAMES = new Set(['WorkerConfigError', 'ServeConfigError']);
 
 /** Maps an error to the exit code of the CLI. */
 export function exitCodeFor(error: unknown): ExitCode {
