@@ -1,5 +1,5 @@
 export {
-  MIGRATION_PHASES,
+  MIGRATION_START_POLICIES,
   MigrationClient,
   type MigrationExecution,
   type ListMigrationsOptions,
@@ -7,6 +7,8 @@ export {
   type MigrationStatusResult,
   type StartedMigration,
 } from './migration-client';
+export { MIGRATION_PHASES } from './phases';
+export { bulkQuery, migrationsQuery, serverHostForQuery, type BulkSelector, type MigrationFilter } from './visibility';
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_NAMESPACE,

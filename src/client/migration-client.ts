@@ -42,11 +42,18 @@ import {
   TemporalUnavailableError,
 } from './errors';
 import { loadTlsConfig } from './tls';
+import { migrationsQuery } from './visibility';
 
 type MigrationWorkflow = (input: MigrationWorkflowInput) => Promise<MigrationReport>;
 
 /** Memo key of the random id each start request writes, to tell a new run from an existing one. */
 const START_REQUEST_MEMO_KEY = 'startRequestId';
+
+/**
+ * Start policies of {@link MigrationClient.start}, which the contract for other languages repeats:
+ * starting a running migration again returns it, and a closed one may start again.
+ */
+export const MIGRATION_START_POLICIES = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' } as const;
 
 /** gRPC status NOT_FOUND. */
 const GRPC_NOT_FOUND = 5;
@@ -93,27 +100,6 @@ export interface MigrationListEntry extends MigrationExecution {
   /** Phase the workflow last indexed; absent until its first update. */
   phase?: MigrationPhase;
 }
-
-/**
- * Every migration phase. A record, not an array, so the compiler reports a phase added to
- * MigrationPhase but missing here.
- */
-export const MIGRATION_PHASES: Readonly<Record<MigrationPhase, true>> = {
-  'creating-session': true,
-  analyzing: true,
-  enqueuing: true,
-  'waiting-to-start': true,
-  transferring: true,
-  pausing: true,
-  paused: true,
-  resuming: true,
-  aborting: true,
-  reporting: true,
-  completed: true,
-  aborted: true,
-  failed: true,
-  'stopped-on-conflicts': true,
-};
 
 /**
  * Starts and steers migrations through Temporal: every method talks to the migration workflow by its
@@ -188,8 +174,7 @@ export class MigrationClient {
         workflowId,
         taskQueue: this.config.taskQueue,
         args: [{ plan }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        ...MIGRATION_START_POLICIES,
         memo: { plan: planSummary(plan), [START_REQUEST_MEMO_KEY]: requestId },
       }),
     );
@@ -259,22 +244,13 @@ export class MigrationClient {
    * @throws InvalidRequestError for an unknown phase.
    */
   async list(options: ListMigrationsOptions = {}): Promise<MigrationListEntry[]> {
-    const running = options.running ?? true;
     const limit = options.limit ?? 100;
-    const conditions = [`WorkflowType = '${MIGRATION_WORKFLOW_TYPE}'`];
-    if (running) conditions.push("ExecutionStatus = 'Running'");
-    if (options.phase !== undefined) {
-      // The phase goes into the query text, so only known names are accepted.
-      if (!Object.hasOwn(MIGRATION_PHASES, options.phase)) {
-        throw new InvalidRequestError('list', `phase: must be one of ${Object.keys(MIGRATION_PHASES).join(', ')} (received "${options.phase}")`);
-      }
-      conditions.push(`${PHASE_ATTRIBUTE.name} = '${options.phase}'`);
-    }
+    const query = migrationsQuery({ running: options.running ?? true, phase: options.phase }, 'list');
 
     const entries: MigrationListEntry[] = [];
     try {
       await this.call('(list)', async () => {
-        for await (const info of this.temporal.workflow.list({ query: conditions.join(' AND ') })) {
+        for await (const info of this.temporal.workflow.list({ query })) {
           entries.push({
             workflowId: info.workflowId,
             runId: info.runId,
