@@ -8,6 +8,14 @@ export {
   type StartedMigration,
 } from './migration-client';
 export { MIGRATION_PHASES } from './phases';
+export {
+  BULK_SIGNAL_CONCURRENCY,
+  MAX_BULK_MIGRATIONS,
+  type BulkSignalFailure,
+  type BulkSignalResult,
+  type PauseMatchingOptions,
+  type ResumeMatchingOptions,
+} from './bulk';
 export { bulkQuery, migrationsQuery, serverHostForQuery, type BulkSelector, type MigrationFilter } from './visibility';
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,

@@ -27,7 +27,8 @@ import {
   type ResumeRequest,
 } from '../messages';
 import { migrationWorkflowId, planSummary, type MigrationPlan } from '../plan';
-import { PHASE_ATTRIBUTE } from '../search-attributes';
+import { PHASE_ATTRIBUTE, SERVERS_ATTRIBUTE } from '../search-attributes';
+import { MAX_BULK_MIGRATIONS, signalEach, type BulkSignalResult, type PauseMatchingOptions, type ResumeMatchingOptions } from './bulk';
 import { resolveClientConfig, type MigrationClientConfig, type MigrationClientOptions } from './config';
 import {
   isConnectionFailure,
@@ -42,7 +43,7 @@ import {
   TemporalUnavailableError,
 } from './errors';
 import { loadTlsConfig } from './tls';
-import { migrationsQuery } from './visibility';
+import { bulkQuery, migrationsQuery, type BulkSelector } from './visibility';
 
 type MigrationWorkflow = (input: MigrationWorkflowInput) => Promise<MigrationReport>;
 
@@ -263,16 +264,43 @@ export class MigrationClient {
         }
       });
     } catch (error) {
-      if (options.phase !== undefined && isInvalidArgument(error)) {
-        throw new Error(
-          `Temporal namespace "${this.config.namespace}" cannot filter by phase (${rootMessage(error)}). ` +
-            `Start \`whm-migrate worker\` once, which registers the ${PHASE_ATTRIBUTE.name} search attribute.`,
-          { cause: error },
-        );
-      }
+      if (options.phase !== undefined && isInvalidArgument(error)) throw this.unfilterableError('phase', PHASE_ATTRIBUTE.name, error);
       throw error;
     }
     return entries;
+  }
+
+  /**
+   * Pauses every running migration on `options.server` (source or destination), or every running
+   * migration with `all: true`, by sending each the `pause` signal with `reason` and `source`.
+   *
+   * Visibility is eventually consistent, so a migration started a moment ago may be missed; call
+   * this again a few seconds later to catch it. A migration that ends between the query and its
+   * signal is listed in `failed`.
+   *
+   * @throws InvalidRequestError before sending anything when the selector or the request is invalid.
+   * @throws Error before sending anything when more than {@link MAX_BULK_MIGRATIONS} migrations match.
+   */
+  async pauseMatching(options: PauseMatchingOptions): Promise<BulkSignalResult> {
+    const { server, all, ...request } = options;
+    const parsed = parseRequest(pauseRequestSchema, request);
+    if (!parsed.ok) throw new InvalidRequestError('pause', parsed.error);
+    return this.signalMatching('pause', { server, all }, (workflowId) => this.pause(workflowId, parsed.request));
+  }
+
+  /**
+   * Resumes every running migration on `options.server`, or every running migration with
+   * `all: true`, by sending each the `resume` signal: it releases the hold of `source` (default
+   * "operator"), or every hold with `releaseAll`. Visibility lag applies as for {@link pauseMatching}.
+   *
+   * @throws InvalidRequestError before sending anything when the selector or the request is invalid.
+   * @throws Error before sending anything when more than {@link MAX_BULK_MIGRATIONS} migrations match.
+   */
+  async resumeMatching(options: ResumeMatchingOptions): Promise<BulkSignalResult> {
+    const { server, all, releaseAll, ...rest } = options;
+    const parsed = parseRequest(resumeRequestSchema, releaseAll === undefined ? rest : { ...rest, all: releaseAll });
+    if (!parsed.ok) throw new InvalidRequestError('resume', parsed.error);
+    return this.signalMatching('resume', { server, all }, (workflowId) => this.resume(workflowId, parsed.request));
   }
 
   /**
@@ -318,6 +346,45 @@ export class MigrationClient {
       result.failure = failureMessage(error);
     }
     return result;
+  }
+
+  /** Finds the running migrations `selector` names and calls `send` for each. */
+  private async signalMatching(signal: string, selector: BulkSelector, send: (workflowId: string) => Promise<void>): Promise<BulkSignalResult> {
+    const query = bulkQuery(selector, signal);
+
+    const matches: string[] = [];
+    try {
+      await this.call('(bulk)', async () => {
+        for await (const info of this.temporal.workflow.list({ query })) {
+          matches.push(info.workflowId);
+          if (matches.length > MAX_BULK_MIGRATIONS) break;
+        }
+      });
+    } catch (error) {
+      if (selector.server !== undefined && isInvalidArgument(error)) throw this.unfilterableError('server', SERVERS_ATTRIBUTE.name, error);
+      throw error;
+    }
+    if (matches.length > MAX_BULK_MIGRATIONS) {
+      throw new Error(
+        `More than ${MAX_BULK_MIGRATIONS} running migrations match (${query}); nothing was signalled. ` +
+          'Select fewer, for example one server at a time.',
+      );
+    }
+
+    const outcome = await signalEach(matches, send);
+    return { query, matched: matches.length, signalled: outcome.workflowIds.length, workflowIds: outcome.workflowIds, failed: outcome.failed };
+  }
+
+  /**
+   * Explains an INVALID_ARGUMENT from a filtered visibility query: the namespace most likely lacks the
+   * search attribute, which the worker registers when it starts.
+   */
+  private unfilterableError(filter: string, attribute: string, error: unknown): Error {
+    return new Error(
+      `Temporal namespace "${this.config.namespace}" cannot filter by ${filter} (${rootMessage(error)}). ` +
+        `Start \`whm-migrate worker\` once, which registers the ${attribute} search attribute.`,
+      { cause: error },
+    );
   }
 
   /** Sends a signal and turns "not found" into either an unknown or a closed migration. */
