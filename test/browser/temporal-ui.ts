@@ -156,13 +156,13 @@ export class TemporalWebUi {
    * @param capture screenshot name to save with the dialog filled in, before Submit
    */
   async sendSignal(name: string, json: string, capture?: string): Promise<void> {
+    await this.dismissToasts();
     const dialog = await this.openAction('Send a Signal');
     await this.openNameSelect(dialog);
     await this.chooseName(dialog, name);
     await this.enterData(dialog, json);
     if (capture) await this.screenshot(capture);
 
-    await this.dismissToasts();
     await dialog.getByRole('button', { name: 'Submit' }).click();
     try {
       await this.waitForToast('Workflow signaled.');
@@ -180,12 +180,12 @@ export class TemporalWebUi {
    * {@link closeDialog}.
    */
   async sendUpdate(name: string, json: string): Promise<UpdateOutcome> {
+    await this.dismissToasts();
     const dialog = await this.openAction('Send an Update');
     await this.openNameSelect(dialog);
     await this.chooseName(dialog, name);
     await this.enterData(dialog, json);
 
-    await this.dismissToasts();
     const responsePromise = this.page.waitForResponse((response) => isUpdateRequest(response, name), { timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Submit' }).click();
     const response = await responsePromise;
