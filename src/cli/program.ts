@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { simulateCommand } from '../simulator/cli';
 import { abortCommand, pauseCommand, resumeCommand } from './commands/signals';
+import { pauseAllCommand, resumeAllCommand } from './commands/bulk';
 import { demoCommand } from './commands/demo';
 import { listCommand } from './commands/list';
 import { reportCommand } from './commands/report';
@@ -62,6 +63,8 @@ export function createProgram(context: CommandContext): Command {
     pauseCommand(context),
     resumeCommand(context),
     abortCommand(context),
+    pauseAllCommand(context),
+    resumeAllCommand(context),
     statusCommand(context),
     listCommand(context),
     reportCommand(context),
