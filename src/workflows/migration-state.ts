@@ -318,24 +318,26 @@ export class MigrationState {
     };
   }
 
-  /** Markdown for the Web UI's "current details" panel. */
+  /**
+   * Markdown for the Web UI's "current details" panel. Paragraphs are separated by blank lines, since
+   * Markdown joins single line breaks, and the holds come first because the panel cuts off long text.
+   */
   details(): string {
     const counts = this.counts();
     const bytes = this.bytes();
-    const lines = [
-      `**${this.plan.name}**: ${this.plan.source.host} → ${this.plan.destination.host}`,
-      `Phase: **${this.phase}**; WHM session \`${this.sessionId ?? 'not created yet'}\`, state ${this.whmState ?? 'unknown'}`,
-      `Items: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.inProgress} in progress, ${counts.queued} queued, ` +
-        `${counts.skipped} skipped of ${counts.total}; ${formatBytes(bytes.done)} of ${formatBytes(bytes.total)}`,
-    ];
+    const paragraphs = [`**${this.plan.name}**: ${this.plan.source.host} → ${this.plan.destination.host}, phase **${this.phase}**`];
     const holds = this.holds.list();
     if (holds.length > 0) {
-      lines.push('', 'Active holds:');
-      for (const hold of holds) lines.push(`- ${hold.source}: ${hold.reason} (since ${hold.since})`);
+      paragraphs.push(['Active holds:', '', ...holds.map((hold) => `- ${hold.source}: ${hold.reason} (since ${hold.since})`)].join('\n'));
     }
-    if (this.abortRequested) lines.push('', `Abort requested by ${this.abortRequested.source}: ${this.abortRequested.reason}`);
-    if (this.lastError) lines.push('', `Last error: ${this.lastError}`);
-    return lines.join('\n');
+    if (this.abortRequested) paragraphs.push(`Abort requested by ${this.abortRequested.source}: ${this.abortRequested.reason}`);
+    paragraphs.push(
+      `Items: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.inProgress} in progress, ${counts.queued} queued, ` +
+        `${counts.skipped} skipped of ${counts.total}; ${formatBytes(bytes.done)} of ${formatBytes(bytes.total)}`,
+    );
+    paragraphs.push(`WHM session \`${this.sessionId ?? 'not created yet'}\`, state ${this.whmState ?? 'unknown'}`);
+    if (this.lastError) paragraphs.push(`Last error: ${this.lastError}`);
+    return paragraphs.join('\n\n');
   }
 
   toCarried(): CarriedState {

@@ -256,7 +256,7 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
 /** Update validator: throws, so the update is rejected before anything is written, on an invalid payload. */
 function validateRequest<T>(schema: Parameters<typeof parseRequest<T>>[0], payload: unknown): void {
   const parsed = parseRequest(schema, payload);
-  if (!parsed.ok) throw new Error(`Invalid input: ${parsed.error}`);
+  if (!parsed.ok) throw new Error(parsed.error);
 }
 
 interface DriveContext {

@@ -154,7 +154,7 @@ describe('Temporal Web UI', () => {
     const details = await eventually('the current details to show the paused phase', async () => {
       await ui.refreshWorkflow(handle.workflowId);
       const text = await ui.currentDetails();
-      return text.includes('Phase: paused') ? text : undefined;
+      return text.includes('phase paused') ? text : undefined;
     }, 15_000);
     await ui.screenshot('current-details-paused');
 
