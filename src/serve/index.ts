@@ -12,6 +12,8 @@ import { addHealthRoutes } from './health';
 import { HttpError } from './http/errors';
 import { createRequestListener } from './http/pipeline';
 import { Router } from './http/router';
+import { MigrationWorkflows } from './migrations/migration-workflows';
+import { addMigrationRoutes } from './migrations/routes';
 import { ServerWorkflows } from './server-workflows';
 
 export { loadServeConfig, ServeConfigError, type ServeConfig, type ServeConfigOptions } from './config';
@@ -50,10 +52,12 @@ export async function startServeService(options: ServeServiceOptions = {}): Prom
   const config = options.config ?? (await loadServeConfig(options));
   const logger = options.logger ?? createLogger('whm-migrate-serve');
   const serverWorkflows = await ServerWorkflows.create(config.temporal, config.temporalCallTimeoutMs);
+  const migrations = new MigrationWorkflows(config.temporal, config.temporalCallTimeoutMs);
 
   const router = new Router();
   addHealthRoutes(router, serverWorkflows);
   addAlertRoutes(router, { serverWorkflows, serverLabel: config.serverLabel, maxBodyBytes: config.maxBodyBytes });
+  addMigrationRoutes(router, { migrations, maxBodyBytes: config.maxBodyBytes, retryAfterSeconds: RETRY_AFTER_SECONDS });
 
   const server = createServer(createRequestListener({ router, tokenSha256: config.tokenSha256, logger, mapError: temporalHttpError }));
   server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -61,6 +65,7 @@ export async function startServeService(options: ServeServiceOptions = {}): Prom
     await listen(server, config.host, config.port);
   } catch (error) {
     await serverWorkflows.close();
+    await migrations.close();
     throw error;
   }
 
@@ -79,6 +84,7 @@ export async function startServeService(options: ServeServiceOptions = {}): Prom
       closing ??= (async () => {
         await stopServer(server);
         await serverWorkflows.close();
+        await migrations.close();
         logger.info({ url }, 'whm-migrate serve stopped');
       })();
       return closing;

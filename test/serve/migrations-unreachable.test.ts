@@ -1,0 +1,47 @@
+import type { ServeService } from '../../src/serve';
+import { uniqueId } from '../helpers/temporal';
+import { call, startTestService, unusedPort } from './helpers';
+import { migrationPath } from './migrations-helpers';
+
+let service: ServeService;
+let temporalAddress: string;
+
+beforeAll(async () => {
+  temporalAddress = `127.0.0.1:${await unusedPort()}`;
+  const started = await startTestService(uniqueId('serve-migrations-down'), { env: { TEMPORAL_ADDRESS: temporalAddress }, temporalCallTimeoutMs: 1_500 });
+  service = started.service;
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+const PLAN = {
+  version: 1,
+  name: 'wave-1',
+  destination: { host: 'dest.example.com', token: { env: 'DEST_TOKEN' } },
+  source: { host: 'source.example.com', password: { env: 'SOURCE_PASSWORD' } },
+  items: { accounts: [{ user: 'alice' }] },
+};
+
+describe('migration routes with Temporal unreachable', () => {
+  test.each([
+    ['POST', '/migrations', PLAN],
+    ['GET', '/migrations', undefined],
+    ['GET', migrationPath('whm-migrate/dest.example.com/wave-1'), undefined],
+    ['POST', migrationPath('whm-migrate/dest.example.com/wave-1', '/pause'), undefined],
+    ['POST', '/migrations/pause', { server: 'dest.example.com' }],
+  ] as const)('%s %s gets 503 with Retry-After', async (method, path, body) => {
+    const response = await call(service, method, path, { body });
+
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('10');
+    expect(response.body.detail).toContain(`Cannot reach Temporal at ${temporalAddress}`);
+  });
+
+  test('invalid plan still gets 400', async () => {
+    const response = await call(service, 'POST', '/migrations', { body: { ...PLAN, version: 2 } });
+
+    expect(response.status).toBe(400);
+  });
+});
