@@ -166,6 +166,9 @@ export function createActivities(deps: ActivityDependencies = {}) {
         });
       }
 
+      // Creation can take minutes; heartbeats while it runs let a dead worker be noticed within the
+      // heartbeat timeout instead of the start-to-close timeout.
+      const keepAlive = setInterval(() => heartbeat(), HEARTBEAT_INTERVAL_MS);
       return withActivityFailures(async () => {
         const client = await connections.clientFor(input.destination);
         const signal = cancellationSignal();
@@ -199,10 +202,11 @@ export function createActivities(deps: ActivityDependencies = {}) {
           sessionId = result.transfer_session_id;
           warnings = result.warnings;
         }
+        clearInterval(keepAlive);
         heartbeat({ sessionId });
         log.info('Created the transfer session', { sessionId, destination: input.destination.host, attempt: info.attempt });
         return { sessionId, warnings, attempt: info.attempt };
-      });
+      }).finally(() => clearInterval(keepAlive));
     },
 
     /**
@@ -387,8 +391,7 @@ export function createActivities(deps: ActivityDependencies = {}) {
           if (signature !== input.knownSignature && Date.now() - checkpoint.startedAtMs >= input.progressReturnAfterMs) {
             return { ...current, returnedFor: 'progress', items, signature };
           }
-          heartbeat(checkpoint);
-          await sleep(input.pollIntervalMs);
+          await sleepWithHeartbeats(input.pollIntervalMs, checkpoint);
         }
       });
     },
@@ -427,4 +430,15 @@ async function readItemProgress(client: WhmClient, sessionId: string): Promise<I
 
 function inFlightStatus(queue: string | undefined): 'transferring' | 'restoring' {
   return queue === 'RESTORE' ? 'restoring' : 'transferring';
+}
+
+/** Interval of heartbeats while an activity waits; well below the workflow's 30-second heartbeat timeouts. */
+const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** Sleeps `ms`, heartbeating `details` at least every {@link HEARTBEAT_INTERVAL_MS}; ends early on cancellation. */
+async function sleepWithHeartbeats(ms: number, details: unknown): Promise<void> {
+  for (let remaining = ms; remaining > 0; remaining -= HEARTBEAT_INTERVAL_MS) {
+    heartbeat(details);
+    await sleep(Math.min(remaining, HEARTBEAT_INTERVAL_MS));
+  }
 }

@@ -51,7 +51,7 @@ const NON_RETRYABLE_TYPES = [...NON_RETRYABLE_WHM_ERROR_TYPES, 'CredentialUnavai
 // minutes on a real server. A few spaced retries cover a destination that is briefly unreachable.
 const { createTransferSession } = proxyActivities<MigrationActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '11 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
 
@@ -73,7 +73,7 @@ const control = proxyActivities<MigrationActivities>({
 // The monitor polls for as long as the transfer runs; a missed heartbeat restarts it from its checkpoint.
 const { monitorTransferSession } = proxyActivities<MigrationActivities>({
   startToCloseTimeout: '30 days',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
 

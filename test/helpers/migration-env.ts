@@ -69,13 +69,18 @@ export async function createMigrationTestEnv(options: SimulatorPairOptions & { a
         shutdownGraceTimeMs: 1000,
       });
       const running = worker.run();
+      let stopped: Promise<void> | undefined;
       const handle = {
         worker,
-        async stop() {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-          await close();
-          await nativeConnection.close();
+        // Idempotent: a test may stop its worker itself, and close() stops every worker again.
+        stop(): Promise<void> {
+          stopped ??= (async () => {
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+            await running;
+            await close();
+            await nativeConnection.close();
+          })();
+          return stopped;
         },
       };
       workers.push(handle);
