@@ -206,10 +206,13 @@ function probeFrontend(address: string): Promise<void> {
   });
 }
 
-/** Succeeds once the frontend's namespace registry knows `namespace`, so workflows can start in it. */
-function probeNamespace(address: string, namespace: string): Promise<void> {
+/**
+ * Succeeds once the frontend's namespace registry knows `namespace`, so workflows can start in it,
+ * and, given a visibility query, once it knows every search attribute the query names.
+ */
+function probeNamespace(address: string, namespace: string, query = ''): Promise<void> {
   return withConnection(address, async (connection) => {
-    await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
+    await connection.workflowService.countWorkflowExecutions({ namespace, query });
   });
 }
 
@@ -233,4 +236,21 @@ async function setUpNamespace(
   });
   await waitForReady(`Namespace ${namespace} on ${address}`, () => probeNamespace(address, namespace), { timeoutMs, intervalMs: 500 });
   await withConnection(address, (connection) => ensureSearchAttributes(connection, namespace, searchAttributes));
+  // The server maps new attributes to visibility columns through its namespace registry, refreshed
+  // every 2 s (system.namespaceCacheRefreshInterval); until then an upsert fails the workflow task.
+  const query = Object.entries(searchAttributes).map(([name, type]) => `${name} = ${SAMPLE_VALUES[type]}`).join(' OR ');
+  if (query !== '') {
+    await waitForReady(`Search attributes in ${namespace}`, () => probeNamespace(address, namespace, query), { timeoutMs, intervalMs: 500 });
+  }
 }
+
+/** A literal of each search attribute type for visibility queries; the values themselves do not matter. */
+const SAMPLE_VALUES: Record<SearchAttributeTypeName, string> = {
+  Text: "'x'",
+  Keyword: "'x'",
+  KeywordList: "'x'",
+  Int: '0',
+  Double: '0',
+  Bool: 'true',
+  Datetime: "'2000-01-01T00:00:00Z'",
+};
