@@ -26,6 +26,10 @@ const serviceNameSchema = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, {
   error: 'must be a service name as WHM\'s servicestatus reports it, such as "httpd" or "mysql"',
 });
 
+// The same rule as a plan's `destination.host`, built from zod's string formats. The plan schema
+// tests `z.regexes.hostname`, which is undefined in the workflow bundle, and workflows parse this schema.
+const hostSchema = z.union([z.hostname(), z.ipv4(), z.ipv6()], { error: 'must be a host name or an IP address (IPv6 without brackets)' });
+
 const mountSchema = z.string().regex(/^\/\S*$/, { error: 'must be a mount point such as "/" or "/home"' });
 
 const probeSchema = z
@@ -46,7 +50,7 @@ const probeSchema = z
 /** Health monitor settings of one WHM server. */
 export const serverHealthConfigSchema = z
   .strictObject({
-    host: destination.host.describe('WHM server to monitor; the same name as `destination.host` in the plans of its migrations.'),
+    host: hostSchema.describe('WHM server to monitor; the same name as `destination.host` in the plans of its migrations.'),
     port: destination.port,
     scheme: destination.scheme,
     user: destination.user,

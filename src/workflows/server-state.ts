@@ -40,7 +40,7 @@ export interface ServerCarriedState {
   startedAt: string;
 }
 
-/** What a signal did: rejected with `error`, ignored with `ignored`, or applied. */
+/** Outcome of a signal: rejected with `error`, ignored with `ignored`, or applied. */
 export interface SignalOutcome {
   error?: string;
   ignored?: string;
@@ -162,7 +162,7 @@ export class ServerState {
     return {};
   }
 
-  /** Whether a health check is due at `nowMs` (workflow time in ms). */
+  /** Returns whether a health check is due at `nowMs` (workflow time in ms). */
   checkDue(nowMs: number): boolean {
     return this.config !== null && this.nextCheckAt !== undefined && Date.parse(this.nextCheckAt) <= nowMs;
   }
@@ -212,7 +212,7 @@ export class ServerState {
     return this.holds.list().map((hold) => ({ source: hold.source, reason: hold.reason }));
   }
 
-  /** The reason of the latest release of each source not held now, sent along with `resume`. */
+  /** Returns the reason of the latest release of each source not held now, to send along with `resume`. */
   releaseReasons(): Record<string, string> {
     const held = new Set(this.holds.sources());
     const reasons: Record<string, string> = {};

@@ -31,8 +31,8 @@ import {
 } from '../server-messages';
 import { type SignalOutcome, ServerState } from './server-state';
 
-// Reconciliation runs again at the next interval anyway, so a few quick retries are enough; a
-// longer outage of Temporal's visibility is recorded in the status and the loop goes on.
+// Reconciliation runs again at the next interval anyway, so a few quick retries are enough. A
+// longer outage of Temporal's visibility is recorded in the status, and the loop goes on.
 const { reconcileServerHolds } = proxyActivities<HealthActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
