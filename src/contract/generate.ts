@@ -121,8 +121,8 @@ function argument(schema: z.ZodType): ArgumentContract {
 const SIGNAL_INVALID_INPUT =
   'The workflow ignores a signal whose argument does not match the schema and lists it in the status query\'s rejectedRequests.';
 const UPDATE_INVALID_INPUT =
-  'A validator rejects an argument that does not match the schema before anything is written to history; the caller receives ' +
-  'an update failure whose message starts with "Invalid input:".';
+  'A validator rejects an argument that does not match the schema before anything is written to history. The caller receives ' +
+  'an update failure whose message names each invalid field, for example "reason: must not be empty", and the value received.';
 
 const SEARCH_ATTRIBUTE_DESCRIPTIONS: Record<string, string> = {
   [PHASE_ATTRIBUTE.name]: 'Current phase of the migration, as in the status query\'s phase.',
