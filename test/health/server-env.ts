@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { serverHealthConfigSchema, type ServerHealthConfig, type ServerHealthConfigInput } from '../../src/health/config';
 import { configureServerHealth, queryServerStatus, sendServerAlert } from '../../src/health/server-client';
 import type { MigrationStatus } from '../../src/messages';
-import type { AlertRequest, ServerStatus } from '../../src/server-messages';
+import { configureHealthSignal, SERVER_WORKFLOW_TYPE, type AlertRequest, type ServerStatus, type ServerWorkflowInput } from '../../src/server-messages';
 import { eventually, queryStatus, testPlan, type MigrationTestEnv } from '../helpers/migration-env';
 import { uniqueId } from '../helpers/temporal';
 
@@ -43,6 +43,22 @@ export class TestServer {
 
   async configure(config: ServerHealthConfig | null): Promise<void> {
     await configureServerHealth(this.env.client, this.target, config);
+  }
+
+  /** Like {@link configure}, but a workflow it starts gets `extra` in its input, e.g. a test hook. */
+  async configureWithInput(config: ServerHealthConfig, extra: Partial<ServerWorkflowInput>): Promise<void> {
+    await this.env.client.workflow.signalWithStart(SERVER_WORKFLOW_TYPE, {
+      workflowId: this.workflowId,
+      taskQueue: this.env.taskQueue,
+      args: [{ host: HOST, migrationTaskQueue: this.env.taskQueue, ...extra } satisfies ServerWorkflowInput],
+      signal: configureHealthSignal,
+      signalArgs: [config],
+    });
+  }
+
+  /** Run id of the workflow's current run. */
+  async runId(): Promise<string> {
+    return (await this.env.client.workflow.getHandle(this.workflowId).describe()).runId;
   }
 
   async alert(alert: AlertRequest): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { pauseSignal, resumeSignal } from '../../src/messages';
-import { createMigrationTestEnv, eventually, queryStatus, type MigrationTestEnv } from '../helpers/migration-env';
+import { createMigrationTestEnv, eventually, queryStatus, testPlan, type MigrationTestEnv } from '../helpers/migration-env';
 import { HEALTH_SOURCE, historyOf, holdSources, HOST, setLoad, startSlowMigration, terminateQuietly, TestServer, untilMigration } from './server-env';
 
 describe('server workflow', () => {
@@ -90,6 +90,38 @@ describe('server workflow', () => {
     const migrationStatus = await queryStatus(migration);
     expect(historyOf(migrationStatus, HEALTH_SOURCE)).toEqual([['hold', `15-minute load 9.0 above 8.0 on ${HOST}`]]);
     expect(migrationStatus.pauses).toHaveLength(1);
+  });
+
+  test('migration started later is held', async () => {
+    setLoad(env, 9);
+    await server.configure(server.config());
+    await server.until('the server to count as unhealthy', (status) => status.health.state === 'unhealthy');
+
+    const later = await env.start(testPlan(env.pair));
+    migration = later;
+    const held = await untilMigration(later, 'the health hold on the new migration', (status) => holdSources(status).includes(HEALTH_SOURCE));
+    expect(held.holds.map((hold) => hold.reason)).toEqual([`15-minute load 9.0 above 8.0 on ${HOST}`]);
+    expect(held.phase).not.toBe('transferring');
+  });
+
+  test('continue-as-new keeps the state', async () => {
+    migration = await startSlowMigration(env);
+    setLoad(env, 9);
+    await server.configureWithInput(server.config(), { continueAsNewAfterIterations: 3 });
+    await untilMigration(migration, 'the health hold', (status) => holdSources(status).includes(HEALTH_SOURCE));
+    await server.alert({ key: 'DiskFilling', status: 'firing' });
+    const firstRun = await server.runId();
+
+    await eventually('a new run', async () => ((await server.runId()) !== firstRun ? true : undefined));
+    const carried = await server.status();
+    expect(carried.health.state).toBe('unhealthy');
+    expect(carried.alerts.map((alert) => alert.key)).toEqual(['DiskFilling']);
+    expect(carried.holds.map((hold) => hold.source)).toEqual([HEALTH_SOURCE, `alert:${HOST}:DiskFilling`]);
+
+    setLoad(env, 1);
+    await server.alert({ key: 'DiskFilling', status: 'resolved' });
+    const released = await untilMigration(migration, 'every server hold released', (status) => status.holds.length === 0);
+    expect(historyOf(released, HEALTH_SOURCE).map(([action]) => action)).toEqual(['hold', 'release']);
   });
 
   test('operator hold survives health recovery', async () => {
