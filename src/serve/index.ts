@@ -1,6 +1,7 @@
 /**
- * The whm-migrate HTTP service: alert webhooks that hold and release migrations through the
- * per-server workflows, and health probes. Start it with `whm-migrate serve` or {@link startServeService}.
+ * The whm-migrate HTTP service: the migration API (start, status, list, pause, resume, abort),
+ * alert webhooks that hold and release migrations through the per-server workflows, health probes
+ * and the OpenAPI document. Start it with `whm-migrate serve` or {@link startServeService}.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { createRequestListener } from './http/pipeline';
 import { Router } from './http/router';
 import { MigrationWorkflows } from './migrations/migration-workflows';
 import { addMigrationRoutes } from './migrations/routes';
+import { addOpenApiRoute } from './openapi';
 import { ServerWorkflows } from './server-workflows';
 
 export { loadServeConfig, ServeConfigError, type ServeConfig, type ServeConfigOptions } from './config';
@@ -58,6 +60,7 @@ export async function startServeService(options: ServeServiceOptions = {}): Prom
   addHealthRoutes(router, serverWorkflows);
   addAlertRoutes(router, { serverWorkflows, serverLabel: config.serverLabel, maxBodyBytes: config.maxBodyBytes });
   addMigrationRoutes(router, { migrations, maxBodyBytes: config.maxBodyBytes, retryAfterSeconds: RETRY_AFTER_SECONDS });
+  addOpenApiRoute(router);
 
   const server = createServer(createRequestListener({ router, tokenSha256: config.tokenSha256, logger, mapError: temporalHttpError }));
   server.requestTimeout = REQUEST_TIMEOUT_MS;

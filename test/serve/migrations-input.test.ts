@@ -6,8 +6,8 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ServeService } from '../../src/serve';
 import { sharedTemporalAddress, uniqueId } from '../helpers/temporal';
-import { call, startTestService, type HttpResult } from './helpers';
-import { migrationPath } from './migrations-helpers';
+import { call as callUnchecked, startTestService, type HttpResult } from './helpers';
+import { callApi as call, migrationPath } from './migrations-helpers';
 
 let service: ServeService;
 let taskQueue: string;
@@ -133,7 +133,7 @@ describe('migration routes with an unknown id', () => {
   });
 
   test('unencoded slashes get 404 without a route', async () => {
-    const response = await call(service, 'GET', `/migrations/${UNKNOWN_ID}`);
+    const response = await callUnchecked(service, 'GET', `/migrations/${UNKNOWN_ID}`);
 
     expect(response.status).toBe(404);
     expect(response.body.detail).toBe(`No route for /migrations/${UNKNOWN_ID}.`);

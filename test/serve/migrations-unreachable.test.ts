@@ -1,7 +1,7 @@
 import type { ServeService } from '../../src/serve';
 import { uniqueId } from '../helpers/temporal';
-import { call, startTestService, unusedPort } from './helpers';
-import { migrationPath } from './migrations-helpers';
+import { startTestService, unusedPort } from './helpers';
+import { callApi as call, migrationPath } from './migrations-helpers';
 
 let service: ServeService;
 let temporalAddress: string;

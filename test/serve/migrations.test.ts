@@ -6,8 +6,8 @@
 import type { ServeService } from '../../src/serve';
 import { createMigrationTestEnv, eventually, type MigrationTestEnv } from '../helpers/migration-env';
 import { uniqueId } from '../helpers/temporal';
-import { call, startTestService, type HttpResult } from './helpers';
-import { migrationPath, planInput } from './migrations-helpers';
+import { startTestService, type HttpResult } from './helpers';
+import { callApi as call, migrationPath, planInput } from './migrations-helpers';
 
 const MiB = 1024 * 1024;
 

@@ -115,7 +115,8 @@ function problemDocument(status: number, detail: string, extensions: Record<stri
 
 function send(response: ServerResponse, requestId: string, reply: Reply): void {
   if (response.headersSent || response.destroyed) return;
-  const body = reply.body === undefined ? undefined : { ...reply.body, requestId };
+  let body = reply.body;
+  if (body !== undefined && reply.requestIdInBody !== false) body = { ...body, requestId };
   const text = body === undefined ? '' : JSON.stringify(body);
   response.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',

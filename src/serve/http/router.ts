@@ -18,6 +18,11 @@ export interface Reply {
   status: number;
   body?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /**
+   * Whether the pipeline adds `requestId` to the body; false for documents whose format allows no
+   * extra field, such as the OpenAPI document. The `X-Request-Id` header is sent either way. @default true
+   */
+  requestIdInBody?: boolean;
 }
 
 export type Handler = (context: RequestContext) => Promise<Reply>;

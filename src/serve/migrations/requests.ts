@@ -3,15 +3,15 @@
  * routes validate with them, and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { MIGRATION_PHASES } from '../../client';
-import { pauseRequestSchema, resumeRequestSchema, type MigrationPhase } from '../../messages';
+import { migrationPhaseSchema } from '../../contract/schemas';
+import { pauseRequestSchema, resumeRequestSchema } from '../../messages';
 import { migrationPlanSchema } from '../../plan/schema';
 
 /** Longest `?wait=true` a request may ask for, in seconds; HTTP clients and proxies rarely wait longer. */
 export const MAX_WAIT_SECONDS = 300;
 /** Wait of `?wait=true` without `timeout`, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 60;
-/** Most migrations one list request returns. */
+/** Maximum number of migrations one list request returns. */
 export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_LIST_LIMIT = 100;
 
@@ -23,10 +23,6 @@ export const serverHostSchema = migrationPlanSchema.shape.destination.shape.host
   .transform((host) => host.toLowerCase())
   .describe('Host name or IP address of a source or destination server, as the plans name it; any letter case.');
 
-export const migrationPhaseSchema = z
-  .enum(Object.keys(MIGRATION_PHASES) as [MigrationPhase, ...MigrationPhase[]])
-  .describe('Where the migration stands, as the workflow last indexed it.');
-
 const waitSecondsSchema = z.coerce
   .number({ error: 'must be a number of seconds' })
   .int('must be a whole number of seconds')
@@ -35,7 +31,7 @@ const waitSecondsSchema = z.coerce
 
 /** Query of `GET /migrations`. */
 export const listQuerySchema = z.strictObject({
-  phase: migrationPhaseSchema.optional(),
+  phase: migrationPhaseSchema.optional().describe('Only migrations in this phase, as the workflow last indexed it (search attribute WhmMigratePhase).'),
   paused: flagSchema.optional().describe('true: only migrations with an active hold; false: only those without one (search attribute WhmMigratePaused).'),
   server: serverHostSchema.optional().describe('Only migrations with this server as source or destination (search attribute WhmMigrateServers).'),
   all: flagSchema.optional().describe('true: include migrations that have ended; by default only running ones are listed.'),
@@ -45,7 +41,7 @@ export const listQuerySchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(MAX_LIST_LIMIT, `must be at most ${MAX_LIST_LIMIT}`)
     .optional()
-    .describe(`Most migrations returned (default ${DEFAULT_LIST_LIMIT}).`),
+    .describe(`Maximum number of migrations returned (default ${DEFAULT_LIST_LIMIT}).`),
 });
 
 /** Query of the routes that can wait: pause, resume, abort and report. */
