@@ -31,13 +31,22 @@ Settings come from the environment:
   WHM_MIGRATE_ALERT_SERVER_LABEL  alert label that names the WHM server; a port in its value is
                                   ignored (default: instance, then the labels server and host)
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, WHM_MIGRATE_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*
-                                  where the server workflows run, as for the other commands
+                                  where the migration and server workflows run, as for the other commands
 
-Routes:
-  POST /alerts/alertmanager  Prometheus Alertmanager webhook (payload version 4)
-  POST /alerts               {"server": "dest.example.com", "healthy": false, "reason": "...", "key": "..."}
-  GET  /healthz              liveness, no token
-  GET  /readyz               200 when Temporal is reachable, else 503; no token
+Routes (GET /openapi.json describes them all; :id is the workflow id URL-encoded into one segment,
+whm-migrate%2Fdest.example.com%2Fwave-1):
+  POST /migrations                   start the plan in the JSON body (201), or return the running one (200)
+  GET  /migrations                   list; filters ?phase= &paused=true|false &server=HOST &all=true &limit=
+  GET  /migrations/:id               status while running, report or failure once ended
+  GET  /migrations/:id/report        report of an ended migration; ?wait=true&timeout=SECONDS waits for it
+  POST /migrations/:id/pause         also /resume and /abort; optional body {"reason", "source"} (resume: "all");
+                                     ?wait=true returns the state once WHM confirmed it
+  POST /migrations/pause             also /resume: every running migration on {"server": HOST}, or {"all": true}
+  POST /alerts/alertmanager          Prometheus Alertmanager webhook (payload version 4)
+  POST /alerts                       {"server": "dest.example.com", "healthy": false, "reason": "...", "key": "..."}
+  GET  /healthz                      liveness, no token
+  GET  /readyz                       200 when Temporal is reachable, else 503; no token
+  GET  /openapi.json                 the OpenAPI 3.1 document, no token
 
 Alertmanager receiver example:
   webhook_configs:
@@ -51,7 +60,7 @@ export function serveCommand(io: Partial<ServeCommandIo> = {}): Command {
   const env = io.env ?? process.env;
 
   return new Command('serve')
-    .description('Run the HTTP service that turns monitoring alerts into holds on migrations, until Ctrl-C or SIGTERM.')
+    .description('Run the HTTP service that starts and steers migrations and turns monitoring alerts into holds on them, until Ctrl-C or SIGTERM.')
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(async (_options: unknown, command: Command) => {
       const flags = command.optsWithGlobals<GlobalFlags>();
