@@ -6,13 +6,14 @@
 import type { ServeService } from '../../src/serve';
 import { createMigrationTestEnv, eventually, type MigrationTestEnv } from '../helpers/migration-env';
 import { uniqueId } from '../helpers/temporal';
-import { startTestService, type HttpResult } from './helpers';
+import { startTestService, type HttpResult, type LogLine } from './helpers';
 import { callApi as call, migrationPath, planInput } from './migrations-helpers';
 
 const MiB = 1024 * 1024;
 
 let env: MigrationTestEnv;
 let service: ServeService;
+let logLines: () => LogLine[];
 let sourceHost: string;
 const started: string[] = [];
 
@@ -20,7 +21,9 @@ beforeEach(async () => {
   sourceHost = `${uniqueId('src').toLowerCase()}.example.com`;
   env = await createMigrationTestEnv({ source: { hostname: sourceHost }, destination: { minItemStepMs: 50, createDelayMs: 100 } });
   await env.startWorker();
-  service = (await startTestService(env.taskQueue)).service;
+  const serve = await startTestService(env.taskQueue);
+  service = serve.service;
+  logLines = serve.logs.lines;
 });
 
 afterEach(async () => {
@@ -68,6 +71,14 @@ describe('POST /migrations', () => {
     expect(response.body.runId).toEqual(expect.any(String));
     expect(response.body.statusUrl).toBe(`/migrations/whm-migrate%2F127.0.0.1%2F${plan.name as string}`);
     expect(response.headers.location).toBe(response.body.statusUrl);
+  });
+
+  test('start is logged with the request id', async () => {
+    const response = await startMigration(planInput(env.pair));
+    const line = logLines().find((entry) => entry.msg === 'migration started');
+
+    expect(line?.requestId).toBe(response.headers['x-request-id']);
+    expect(line?.workflowId).toBe(response.workflowId);
   });
 
   test('repeat start returns 200 with the same id', async () => {
