@@ -27,7 +27,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 // Errors of modules the CLI loads only when a command needs them, matched by name so the CLI does
 // not load the worker (and the SDK's native module) just to classify an error.
-const USAGE_ERROR_NAMES = new Set(['WorkerConfigError', 'ServeConfigError']);
+const USAGE_ERROR_NAMES = new Set(['WorkerConfigError', 'ServeConfigError', 'InvalidHealthConfigError', 'HealthConfigFileError']);
+const NOT_FOUND_ERROR_NAMES = new Set(['ServerWorkflowNotFoundError']);
 
 /** Maps an error to the exit code of the CLI. */
 export function exitCodeFor(error: unknown): ExitCode {
@@ -43,7 +44,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   ) {
     return ExitCode.usage;
   }
-  if (error instanceof MigrationNotFoundError) return ExitCode.notFound;
+  if (error instanceof MigrationNotFoundError || (error instanceof Error && NOT_FOUND_ERROR_NAMES.has(error.name))) return ExitCode.notFound;
   if (error instanceof TemporalUnavailableError || error instanceof TemporalNamespaceNotFoundError) return ExitCode.temporalUnavailable;
   return ExitCode.failed;
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { monitorCommand } from '../health/cli';
+import { serveCommand } from '../serve/cli';
 import { simulateCommand } from '../simulator/cli';
 import { abortCommand, pauseCommand, resumeCommand } from './commands/signals';
 import { pauseAllCommand, resumeAllCommand } from './commands/bulk';
@@ -71,6 +73,8 @@ export function createProgram(context: CommandContext): Command {
     workerCommand(context),
     temporalCommand(context),
     simulateCommand({ print: (line) => io.stdout(`${line}\n`), env: io.env, waitForStop: () => io.listenForStop().stopped }),
+    serveCommand({ print: (line) => io.stdout(`${line}\n`), env: io.env }),
+    monitorCommand(context),
     demoCommand(context),
   ];
   for (const command of commands) program.addCommand(inherit(command, program));

@@ -54,9 +54,17 @@ export const credentialRefSchema = z
 /** Reference to a secret: an environment variable or a file on the worker. */
 export type CredentialRef = z.output<typeof credentialRefSchema>;
 
+// Own patterns rather than z.regexes, which is undefined when zod is bundled into workflow code,
+// and the workflow parses plans too.
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOSTNAME_PATTERN = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*\\.?$`);
+const IPV4_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6_PATTERN = /^(?=.*:)[0-9A-Fa-f:.]{2,45}$/;
+const DOMAIN_PATTERN = new RegExp(`^(?:${LABEL}\\.)+[A-Za-z]{2,63}$`);
+
 const hostSchema = z
   .string()
-  .refine((host) => z.regexes.hostname.test(host) || z.regexes.ipv4.test(host) || z.regexes.ipv6.test(host), {
+  .refine((host) => HOSTNAME_PATTERN.test(host) || IPV4_PATTERN.test(host) || IPV6_PATTERN.test(host), {
     error: 'must be a host name or an IP address (IPv6 without brackets)',
   });
 
@@ -180,7 +188,7 @@ const accountSchema = z
     localuser: cpanelUserSchema.optional().describe('Account name on the destination; defaults to `user`.'),
     domain: z
       .string()
-      .regex(z.regexes.domain, { error: 'must be a domain name such as example.com' })
+      .regex(DOMAIN_PATTERN, { error: 'must be a domain name such as example.com' })
       .optional()
       .describe('Main domain of the account.'),
     sizeBytes: z

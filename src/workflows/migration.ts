@@ -40,6 +40,7 @@ import {
   SIGNAL_DESCRIPTIONS,
   statusQuery,
 } from '../messages';
+import { migrationPlanSchema, type MigrationPlan } from '../plan/schema';
 import { planSummary } from '../plan/summary';
 import { HOLD_SOURCES_ATTRIBUTE, migrationServers, PAUSED_ATTRIBUTE, PHASE_ATTRIBUTE, SERVERS_ATTRIBUTE } from '../search-attributes';
 import { NON_RETRYABLE_WHM_ERROR_TYPES } from '../whm/errors';
@@ -98,8 +99,9 @@ const PAUSED_RECHECK = '10 minutes';
 /** History length at which a run hands over to a new one, below the server's 4,096-event suggestion. */
 const CONTINUE_AS_NEW_EVENTS = 3_000;
 
-export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<MigrationReport> {
-  const { plan } = input;
+export async function migrationWorkflow(rawInput: MigrationWorkflowInput): Promise<MigrationReport> {
+  const plan = resolvePlan(rawInput.plan);
+  const input: MigrationWorkflowInput = { ...rawInput, plan };
   const now = (): string => new Date().toISOString();
   const state = new MigrationState(plan, now(), input.carried);
   const destination = plan.destination;
@@ -251,6 +253,25 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
   const report = await run();
   await condition(allHandlersFinished);
   return report;
+}
+
+/**
+ * Validates the plan and applies its defaults, so a service that starts the workflow with a plan as
+ * users write it (through the Temporal CLI or another SDK) gets the same migration as the CLI's. An
+ * already resolved plan comes back unchanged. An invalid plan fails the workflow without retries.
+ *
+ * NOTE: a later change to the plan schema's defaults would change what a replay of an old history
+ * computes here; change defaults behind `patched()`.
+ */
+function resolvePlan(plan: unknown): MigrationPlan {
+  const parsed = migrationPlanSchema.safeParse(plan);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'plan'}: ${issue.message}`);
+  throw ApplicationFailure.create({
+    message: `Invalid plan (${problems.length} problems): ${problems.join('; ')}. Check it with \`whm-migrate start\` or the plan's JSON Schema.`,
+    type: 'InvalidPlan',
+    nonRetryable: true,
+  });
 }
 
 /** Update validator: throws, so the update is rejected before anything is written, on an invalid payload. */

@@ -1,4 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import type { MigrationPlan } from '../../src/plan';
 import { abortSignal, pauseSignal, pauseUpdate, resumeSignal, resumeUpdate } from '../../src/messages';
 import {
   createMigrationTestEnv,
@@ -252,5 +254,33 @@ describe('migration workflow', () => {
     expect(cause?.message).toContain('failed in phase creating-session');
     expect(cause?.message).toContain('WhmFunctionError');
     expect(cause?.message).not.toContain('sim-token');
+  });
+
+  test('plan as users write it gets its defaults', async () => {
+    const written = {
+      version: 1,
+      name: 'written-by-another-service',
+      destination: { host: '127.0.0.1', port: env.pair.destination.port, scheme: 'http', token: { env: 'TEST_DEST_TOKEN' } },
+      source: { host: env.pair.source.hostname, password: { env: 'TEST_SOURCE_PASSWORD' } },
+      items: { packages: ['starter'], accounts: [{ user: 'carol' }] },
+    };
+    const report = await result(await env.start(written as unknown as MigrationPlan));
+
+    expect(report.outcome).toBe('succeeded');
+    expect(report.items.map((item) => item.name)).toEqual(['starter', 'carol']);
+  });
+
+  test('invalid plan fails without retries', async () => {
+    const handle = await env.start({ version: 2, name: 'Bad Name' } as unknown as MigrationPlan);
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('InvalidPlan');
+    expect(cause.message).toContain('version');
+    expect(cause.message).toContain('name');
   });
 });
