@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of `whm-migrate serve`, generated from the zod schemas that the routes
- * validate requests with. `GET /openapi.json` serves it; `contract/openapi.json` is a generated copy
+ * validate requests with. `GET /openapi.json` serves it. `contract/openapi.json` is a generated copy
  * that `npm run openapi` rewrites, and a test fails when the copy is out of date.
  */
 import { writeFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ const problemSchema = z
     status: z.number().int(),
     detail: z.string().describe('What failed, on which value, and what to do next.'),
     problems: z
-      .array(z.object({ path: z.string().describe('Field or query parameter, for example items.accounts[2].user; (body) for the body as a whole.'), message: z.string() }))
+      .array(z.object({ path: z.string().describe('Field or query parameter, for example items.accounts[2].user, or (body) for the body as a whole.'), message: z.string() }))
       .optional()
       .describe('Every invalid value of the request, when the request was invalid.'),
     requestId: requestIdSchema,
@@ -421,7 +421,7 @@ export function openApiText(): string {
   return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
 }
 
-/** Writes the document to `file`; `npm run openapi` calls it. */
+/** Writes the document to `file`. `npm run openapi` calls it. */
 export function writeOpenApiDocument(file = OPENAPI_FILE): void {
   writeFileSync(file, openApiText());
 }

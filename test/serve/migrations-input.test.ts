@@ -221,20 +221,31 @@ describe('bulk routes with invalid input', () => {
   });
 });
 
-describe('control updates without a worker', () => {
-  test('update not accepted gets 504', async () => {
-    const connection = await Connection.connect({ address: sharedTemporalAddress() });
-    const started = await call(service, 'POST', '/migrations', { body: validPlan() });
-    const workflowId = started.body.workflowId as string;
-    try {
-      const response = await call(service, 'POST', migrationPath(workflowId, '/pause?wait=true&timeout=2'));
+describe('migration without a worker', () => {
+  let connection: Connection;
+  let workflowId: string;
 
-      expect(started.status).toBe(201);
-      expect(response.status).toBe(504);
-      expect(response.body.detail).toContain(`did not accept the pause within 2 s. Check that a worker polls task queue "${taskQueue}"`);
-    } finally {
-      await new Client({ connection }).workflow.getHandle(workflowId).terminate('test finished');
-      await connection.close();
-    }
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: sharedTemporalAddress() });
+    const started = await call(service, 'POST', '/migrations', { body: validPlan() });
+    workflowId = started.body.workflowId as string;
+  });
+
+  afterAll(async () => {
+    await new Client({ connection }).workflow.getHandle(workflowId).terminate('test finished');
+    await connection.close();
+  });
+
+  test('update not accepted gets 504', async () => {
+    const response = await call(service, 'POST', migrationPath(workflowId, '/pause?wait=true&timeout=2'));
+
+    expect(response.status).toBe(504);
+    expect(response.body.detail).toContain(`did not accept the pause within 2 s. Check that a worker polls task queue "${taskQueue}"`);
+  });
+
+  test('report gets 409 at once', async () => {
+    const response = await call(service, 'GET', migrationPath(workflowId, '/report'));
+
+    expect(response.status).toBe(409);
   });
 });

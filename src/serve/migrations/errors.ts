@@ -9,7 +9,7 @@ import { SearchAttributesMissingError, StartRejectedError, UpdateNotAcceptedErro
 import { migrationUrl } from './urls';
 
 /**
- * Maps the errors of the migration client to HTTP errors; undefined for any other error. Details
+ * Maps the errors of the migration client to HTTP errors, and returns undefined for any other error. Details
  * point to the HTTP routes, not to the CLI commands the client's own messages name.
  */
 export function migrationHttpError(error: unknown, retryAfterSeconds: number): HttpError | undefined {

@@ -43,7 +43,7 @@ export type ControlAction = 'pause' | 'resume' | 'abort';
 
 const CONTROL_UPDATES = { pause: pauseUpdate, resume: resumeUpdate, abort: abortUpdate } as const;
 
-/** Temporal statuses of a run that still takes signals; every other status means the migration ended. */
+/** Temporal statuses of a run that still takes signals. Every other status means the migration ended. */
 const OPEN_STATUSES: ReadonlySet<WorkflowExecutionStatusName> = new Set(['RUNNING', 'PAUSED']);
 
 /**
@@ -242,14 +242,19 @@ export class MigrationWorkflows {
     }
   }
 
+  /** Tells whether the migration's latest run has ended. */
+  async hasEnded(workflowId: string): Promise<boolean> {
+    const description = await this.describe(workflowId);
+    return !OPEN_STATUSES.has(description.status.name);
+  }
+
   /**
    * Waits up to `waitMs` for the migration to end.
    *
    * @returns true when it ended (with a report or a failure), false when it still runs.
    */
   async waitUntilEnded(workflowId: string, waitMs: number): Promise<boolean> {
-    const description = await this.describe(workflowId);
-    if (!OPEN_STATUSES.has(description.status.name)) return true;
+    if (await this.hasEnded(workflowId)) return true;
 
     const client = await this.client();
     try {
@@ -302,12 +307,12 @@ export class MigrationWorkflows {
     return { query, rows, truncated };
   }
 
-  /** Pauses the running migrations `options` selects; see {@link MigrationClient.pauseMatching}. */
+  /** Pauses the running migrations that `options` selects, as {@link MigrationClient.pauseMatching} does. */
   async pauseMatching(options: PauseMatchingOptions): Promise<BulkSignalResult> {
     return this.call((client) => client.pauseMatching(options), undefined, BULK_TIMEOUT_MS);
   }
 
-  /** Resumes the running migrations `options` selects; see {@link MigrationClient.resumeMatching}. */
+  /** Resumes the running migrations that `options` selects, as {@link MigrationClient.resumeMatching} does. */
   async resumeMatching(options: ResumeMatchingOptions): Promise<BulkSignalResult> {
     return this.call((client) => client.resumeMatching(options), undefined, BULK_TIMEOUT_MS);
   }
@@ -320,7 +325,10 @@ export class MigrationWorkflows {
     await client?.close();
   }
 
-  /** @throws MigrationClosedError when the migration has ended; MigrationNotFoundError when there is none. */
+  /**
+   * @throws MigrationClosedError when the migration has ended.
+   * @throws MigrationNotFoundError when there is no such migration.
+   */
   private async requireOpen(workflowId: string): Promise<void> {
     const description = await this.describe(workflowId);
     if (!OPEN_STATUSES.has(description.status.name)) throw new MigrationClosedError(workflowId, description.status.name);
@@ -328,7 +336,7 @@ export class MigrationWorkflows {
 
   private async updateError(error: unknown, action: ControlAction, workflowId: string): Promise<unknown> {
     if (error instanceof WorkflowUpdateFailedError) return new UpdateRejectedError(workflowId, action, rootMessage(error), { cause: error });
-    // The run may have ended since requireOpen; a closed workflow takes no update.
+    // The run may have ended since requireOpen, and a closed workflow takes no update.
     if (error instanceof WorkflowNotFoundError) await this.requireOpen(workflowId);
     return this.temporalError(error, workflowId);
   }

@@ -7,7 +7,10 @@ import { migrationPhaseSchema } from '../../contract/schemas';
 import { pauseRequestSchema, resumeRequestSchema } from '../../messages';
 import { migrationPlanSchema } from '../../plan/schema';
 
-/** Longest `?wait=true` a request may ask for, in seconds; HTTP clients and proxies rarely wait longer. */
+/**
+ * Longest `?wait=true` a request may ask for, in seconds. It equals undici's default headers timeout
+ * (300 s), so a Node.js client with default settings does not give up before the service answers.
+ */
 export const MAX_WAIT_SECONDS = 300;
 /** Wait of `?wait=true` without `timeout`, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 60;
@@ -18,7 +21,7 @@ export const DEFAULT_LIST_LIMIT = 100;
 /** A query flag: the literal text `true` or `false`, so that `?paused=yes` is rejected, not read as false. */
 const flagSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
-/** Host name or IP address as a plan names a server; the filters compare it in lower case. */
+/** Host name or IP address as a plan names a server, lower-cased because the search attribute stores it so. */
 export const serverHostSchema = migrationPlanSchema.shape.destination.shape.host
   .transform((host) => host.toLowerCase())
   .describe('Host name or IP address of a source or destination server, as the plans name it; any letter case.');
@@ -53,9 +56,9 @@ export const waitQuerySchema = z.strictObject({
 export type ListQuery = z.output<typeof listQuerySchema>;
 export type WaitQuery = z.output<typeof waitQuerySchema>;
 
-/** Body of `POST /migrations/:id/pause` and `.../abort`; the same payload as the `pause` and `abort` signals. */
+/** Body of `POST /migrations/:id/pause` and `.../abort`: the payload of the `pause` and `abort` signals. */
 export const pauseBodySchema = pauseRequestSchema.meta({ description: 'Optional. `source` names the hold (default "operator"); `reason` is shown in the status.' });
-/** Body of `POST /migrations/:id/resume`; the same payload as the `resume` signal. */
+/** Body of `POST /migrations/:id/resume`: the payload of the `resume` signal. */
 export const resumeBodySchema = resumeRequestSchema.meta({
   description: 'Optional. Releases the hold of `source` (default "operator"); `all: true` releases the holds of every source.',
 });

@@ -34,9 +34,9 @@ export interface MigrationRoutesOptions {
   retryAfterSeconds: number;
 }
 
-export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'abort'];
+const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'abort'];
 
-/** Registers the migration routes; they need the bearer token. */
+/** Registers the migration routes, which all need the bearer token. */
 export function addMigrationRoutes(router: Router, options: MigrationRoutesOptions): void {
   const { migrations, maxBodyBytes } = options;
   const add = (method: string, pattern: string, handler: Handler): void => {
@@ -84,7 +84,7 @@ export function addMigrationRoutes(router: Router, options: MigrationRoutesOptio
 
   // Registered before `/migrations/:id`, which would take "pause" and "resume" as ids of a GET only.
   // NOTE: when more than MAX_BULK_MIGRATIONS migrations match, the client throws a plain Error, so the
-  // response is a 500 whose detail does not say to select fewer; the log has the client's message.
+  // response is a 500 whose detail does not say to select fewer. Only the log has the client's message.
   add('POST', '/migrations/pause', async (context) => {
     const { server, all, reason, source } = await readJsonBody(context.request, bulkPauseBodySchema, maxBodyBytes);
     const result = await migrations.pauseMatching({ server, all, reason, source });
@@ -106,13 +106,14 @@ export function addMigrationRoutes(router: Router, options: MigrationRoutesOptio
     const workflowId = context.params.id!;
     const waitMs = waitMilliseconds(parseQuery(context.url, waitQuerySchema));
 
-    const ended = waitMs === undefined ? undefined : await migrations.waitUntilEnded(workflowId, waitMs);
-    const result = ended === false ? undefined : await migrations.status(workflowId);
+    // Without a wait, describe alone tells a running migration, so no status query has to reach a worker.
+    const ended = waitMs === undefined ? await migrations.hasEnded(workflowId) : await migrations.waitUntilEnded(workflowId, waitMs);
+    const result = ended ? await migrations.status(workflowId) : undefined;
     if (result === undefined || (result.report === undefined && result.failure === undefined)) {
       const waited = waitMs === undefined ? '' : ` after waiting ${waitMs / 1000} s`;
       throw new HttpError(
         409,
-        `Migration "${workflowId}" is still running${waited}; its report exists once it ends. ` +
+        `Migration "${workflowId}" is still running${waited}, and its report exists only once it ends. ` +
           `Wait for it with ?wait=true&timeout=SECONDS, or follow GET ${migrationUrl(workflowId)}.`,
       );
     }
