@@ -1,7 +1,7 @@
 /**
- * Prometheus metrics: listen addresses from the environment, the worker's SDK metrics exporter
- * (served by the SDK's Rust core at `/metrics`), a small registry for the metrics of whm-migrate's
- * own HTTP services, and a parser of the text format for scrapes in tests and checks.
+ * Prometheus metrics helpers. They parse listen addresses from the environment and configure the
+ * worker's SDK metrics exporter, which the SDK's Rust core serves at `/metrics`. A small registry
+ * renders the metrics of whm-migrate's own HTTP services, and a parser reads scrapes in tests.
  */
 import { isIP } from 'node:net';
 import type { TelemetryOptions } from '@temporalio/worker';

@@ -3,7 +3,6 @@
  * activities. Configured from the environment, validated once at start-up. Optionally serves
  * Prometheus metrics (`WHM_MIGRATE_METRICS_ADDRESS`) and health endpoints (`WHM_MIGRATE_HEALTH_ADDRESS`).
  */
-import { accessSync, constants } from 'node:fs';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { grpc } from '@temporalio/proto';
@@ -15,7 +14,7 @@ import { createLogger, type Logger } from './log';
 import { DEFAULT_TASK_QUEUE } from './messages';
 import { listenAddressSchema, type ListenAddress, prometheusTelemetryOptions } from './metrics';
 import { startHealthEndpoint, type HealthEndpoint } from './production/health-endpoint';
-import { resolveTemporalConnection, type TemporalConnectionSettings } from './production/temporal-connection';
+import { isReadableFile, resolveTemporalConnection, type TemporalConnectionSettings } from './production/temporal-connection';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
 import { ensureSearchAttributes } from './temporal/search-attributes-setup';
 
@@ -33,14 +32,14 @@ export const workerConfigSchema = z.object({
   /** Seconds in-flight activities get to finish on SIGINT/SIGTERM before they are cancelled. */
   WHM_MIGRATE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
   WHM_MIGRATE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-  /** Where the SDK serves Prometheus metrics at /metrics, for example 0.0.0.0:9464; unset or `off` serves none. */
+  /** Listen address of the SDK's Prometheus endpoint (/metrics), for example 0.0.0.0:9464; unset or `off` serves none. */
   WHM_MIGRATE_METRICS_ADDRESS: listenAddressSchema.optional(),
-  /** Where /healthz and /readyz are served, for example 0.0.0.0:9465; unset or `off` serves none. */
+  /** Listen address of /healthz and /readyz, for example 0.0.0.0:9465; unset or `off` serves none. */
   WHM_MIGRATE_HEALTH_ADDRESS: listenAddressSchema.optional(),
   /** Workflow bundle made at build time by bundleWorkflowCode; without it the worker bundles at start-up. */
   WHM_MIGRATE_WORKFLOW_BUNDLE: z
     .string()
-    .refine((path) => isReadable(path), 'cannot read this file; build it with `node dist/production/bundle-workflows.js FILE` or unset the variable')
+    .refine((path) => isReadableFile(path), 'cannot read this file; build it with `node dist/production/bundle-workflows.js FILE` or unset the variable')
     .optional(),
 });
 
@@ -48,15 +47,6 @@ export type WorkerConfig = z.infer<typeof workerConfigSchema> & {
   /** Temporal connection from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY and TEMPORAL_TLS_*. */
   readonly temporal: TemporalConnectionSettings;
 };
-
-function isReadable(path: string): boolean {
-  try {
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Thrown when the worker's environment is invalid; the message lists every problem. */
 export class WorkerConfigError extends Error {
@@ -149,7 +139,7 @@ async function registerSearchAttributes(config: WorkerConfig, logger: Logger): P
 
 /**
  * Serves /healthz and /readyz for the worker. Ready means the worker polls its task queue (state
- * RUNNING) and the Temporal frontend answers a gRPC health check.
+ * RUNNING) and the Temporal frontend reports SERVING to a gRPC health check.
  */
 async function startWorkerHealth(address: ListenAddress, worker: Worker, connection: NativeConnection, logger: Logger): Promise<HealthEndpoint> {
   const endpoint = await startHealthEndpoint({

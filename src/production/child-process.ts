@@ -103,7 +103,7 @@ export class ManagedProcess {
     }
   }
 
-  /** The last lines the process printed, ready to append to an error message. */
+  /** Returns the last lines the process printed, ready to append to an error message. */
   describeOutput(): string {
     return this.recent.length === 0 ? '' : `\nLast output of ${this.label}:\n${this.recent.join('\n')}`;
   }

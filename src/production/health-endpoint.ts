@@ -2,7 +2,7 @@
  * A small HTTP server with the liveness and readiness endpoints that orchestrators probe (Docker
  * healthchecks, Kubernetes probes, load balancers):
  *
- * - `GET /healthz`: 200 while the process answers HTTP at all (liveness: restart it when this fails).
+ * - `GET /healthz`: 200 while the process responds to HTTP at all (liveness: restart it when this fails).
  * - `GET /readyz`: 200 when every readiness check passes, else 503, with a JSON body naming each
  *   check's result (readiness: send it no work while this fails).
  *

@@ -1,6 +1,6 @@
 /**
  * Provides the Temporal server and its SQL tool (temporal-sql-tool), built once per machine with
- * `go install` from the Go module proxy, together with the files of the server module that a
+ * `go install` from the Go module proxy. Next to them it keeps the server module's files that a
  * PostgreSQL deployment needs: the development-postgres12 config, the SQL dynamic config and the
  * versioned PostgreSQL schemas.
  */
@@ -13,8 +13,12 @@ import { runCommand } from './child-process';
 const SERVER_MODULE = 'go.temporal.io/server';
 const PACKAGES = [`${SERVER_MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `${SERVER_MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`];
 
-/** Module files copied next to the binaries, so the cache directory works without $GOMODCACHE. */
-const MODULE_FILES = ['config/development-postgres12.yaml', 'config/dynamicconfig/development-sql.yaml'];
+/**
+ * Module files copied next to the binaries, so the cache directory works without $GOMODCACHE. The
+ * temporalio/server image renders docker/config_template.yaml from its environment; tests read it to
+ * check the variable names docker-compose.yml sets.
+ */
+const MODULE_FILES = ['config/development-postgres12.yaml', 'config/dynamicconfig/development-sql.yaml', 'docker/config_template.yaml'];
 const MODULE_DIRECTORIES = ['schema/postgresql/v12/temporal/versioned', 'schema/postgresql/v12/visibility/versioned'];
 
 /** Thrown when the server binaries are missing and cannot be built here. */
@@ -34,6 +38,8 @@ export interface TemporalServerBinaries {
   readonly dynamicConfigTemplate: string;
   /** Directory with `temporal/versioned` and `visibility/versioned`, the input of `update-schema -d`. */
   readonly schemaDirectory: string;
+  /** `docker/config_template.yaml`: the config the temporalio/server image renders from its environment. */
+  readonly dockerConfigTemplate: string;
   readonly version: string;
 }
 
@@ -58,6 +64,7 @@ function layout(directory: string): TemporalServerBinaries {
     configTemplate: join(directory, MODULE_FILES[0]!),
     dynamicConfigTemplate: join(directory, MODULE_FILES[1]!),
     schemaDirectory: join(directory, 'schema/postgresql/v12'),
+    dockerConfigTemplate: join(directory, MODULE_FILES[2]!),
     version: TEMPORAL_SERVER_VERSION,
   };
 }
@@ -152,8 +159,8 @@ async function moduleDirectory(env: NodeJS.ProcessEnv): Promise<string> {
   return directory;
 }
 
-// Files in the module cache are read-only, and so would be copies that keep their mode; reading and
-// writing gives ordinary files that a later rebuild can delete.
+// Files in the module cache are read-only, so copies that kept their mode could not be deleted by a
+// later rebuild. Reading and writing them gives ordinary files.
 async function copyModuleFiles(source: string, target: string): Promise<void> {
   const files = [...MODULE_FILES];
   for (const directory of MODULE_DIRECTORIES) {

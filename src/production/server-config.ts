@@ -27,7 +27,7 @@ export interface TemporalServerPorts {
   metrics: number;
 }
 
-/** Where the server finds PostgreSQL. */
+/** PostgreSQL connection settings of the server. */
 export interface ServerDatabaseSettings {
   host: string;
   port: number;
@@ -172,7 +172,7 @@ export async function writeServerConfig(
     dynamicConfigPath,
   });
   await mkdir(configDirectory, { recursive: true });
-  // The config holds the database password: readable by its owner only.
+  // The config contains the database password, so only its owner may read it.
   await writeFile(join(configDirectory, `${environment}.yaml`), rendered.config, { mode: 0o600 });
   await writeFile(dynamicConfigPath, rendered.dynamicConfig);
 }

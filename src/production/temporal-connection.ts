@@ -1,9 +1,10 @@
 /**
  * The Temporal connection settings of a process, read the way every Temporal SDK and the Temporal
- * CLI read them (@temporalio/envconfig): a profile of the TOML config file (`TEMPORAL_CONFIG_FILE`,
- * else ~/.config/temporalio/temporal.toml, profile `TEMPORAL_PROFILE` or `default`), overridden by
- * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS` and the
- * `TEMPORAL_TLS_*` variables. The variables are checked first, so one message lists every problem.
+ * CLI read them (@temporalio/envconfig). The base is a profile of the TOML config file
+ * (`TEMPORAL_CONFIG_FILE`, else ~/.config/temporalio/temporal.toml; profile `TEMPORAL_PROFILE`, else
+ * `default`). `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS` and the
+ * `TEMPORAL_TLS_*` variables override it. The variables are checked first, so one message lists
+ * every problem.
  */
 import { accessSync, constants } from 'node:fs';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
@@ -24,7 +25,7 @@ export interface TemporalConnectionOptions {
 export interface TemporalConnectionSettings {
   readonly namespace: string;
   readonly connectionOptions: TemporalConnectionOptions;
-  /** What to log about the connection: no key, certificate or metadata value. */
+  /** Connection facts safe to log: no key, certificate or metadata value. */
   readonly summary: { address: string; namespace: string; tls: boolean; clientCertificate: boolean; apiKey: boolean };
 }
 
@@ -50,7 +51,8 @@ export const TEMPORAL_CONNECTION_VARIABLES = [
 
 const ADDRESS = /^(\[[0-9a-fA-F:]+\]|[^\s:/[\]]+):(\d{1,5})$/;
 
-function isReadable(path: string): boolean {
+/** Tells whether this process may read the file at `path`, for start-up checks of configured paths. */
+export function isReadableFile(path: string): boolean {
   try {
     accessSync(path, constants.R_OK);
     return true;
@@ -85,20 +87,20 @@ function checkVariables(env: Record<string, string>): string[] {
   for (const [pathVariable, dataVariable] of TLS_FILE_VARIABLES) {
     const path = env[pathVariable];
     if (path !== undefined && env[dataVariable] !== undefined) problems.push(`${pathVariable} and ${dataVariable}: set only one of them`);
-    if (path !== undefined && !isReadable(path)) problems.push(`${pathVariable}: cannot read the file "${path}"`);
+    if (path !== undefined && !isReadableFile(path)) problems.push(`${pathVariable}: cannot read the file "${path}"`);
   }
   const hasCertificate = env.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined || env.TEMPORAL_TLS_CLIENT_CERT_DATA !== undefined;
   const hasKey = env.TEMPORAL_TLS_CLIENT_KEY_PATH !== undefined || env.TEMPORAL_TLS_CLIENT_KEY_DATA !== undefined;
   if (hasCertificate !== hasKey) problems.push('TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*: mTLS needs both the certificate and its key');
-  if (env.TEMPORAL_CONFIG_FILE !== undefined && !isReadable(env.TEMPORAL_CONFIG_FILE)) {
+  if (env.TEMPORAL_CONFIG_FILE !== undefined && !isReadableFile(env.TEMPORAL_CONFIG_FILE)) {
     problems.push(`TEMPORAL_CONFIG_FILE: cannot read the file "${env.TEMPORAL_CONFIG_FILE}"`);
   }
   return problems;
 }
 
 /**
- * Resolves the connection settings from `env`. Never throws: a problem goes into `problems`, named
- * by its variable and never showing a key or certificate.
+ * Resolves the connection settings from `env`. Returns problems instead of throwing, each named by
+ * its variable and without the value of a key or certificate.
  */
 export function resolveTemporalConnection(env: NodeJS.ProcessEnv = process.env): { settings?: TemporalConnectionSettings; problems: string[] } {
   const variables = withoutEmpty(env);

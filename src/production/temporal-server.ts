@@ -52,7 +52,7 @@ export interface PostgresTemporalOptions {
   onLog?: (line: string) => void;
   /** Receives one line per start-up step. @default none */
   progress?: (line: string) => void;
-  /** How long the server may take to answer after each start. @default 120_000 ms */
+  /** How long the server may take to accept requests after each start. @default 120_000 ms */
   startTimeoutMs?: number;
 }
 
@@ -207,8 +207,8 @@ function probeFrontend(address: string): Promise<void> {
 }
 
 /**
- * Succeeds once the frontend's namespace registry knows `namespace`, so workflows can start in it,
- * and, given a visibility query, once it knows every search attribute the query names.
+ * Succeeds once the frontend's namespace registry has loaded `namespace`, so workflows can start in
+ * it. Given a visibility query, it also waits for every search attribute the query names.
  */
 function probeNamespace(address: string, namespace: string, query = ''): Promise<void> {
   return withConnection(address, async (connection) => {

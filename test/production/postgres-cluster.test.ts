@@ -72,7 +72,7 @@ describe('PostgreSQL-backed Temporal', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  /** A SQL string literal: ids here are letters, digits and dashes, but quoting stays correct for any text. */
+  /** Quotes `text` as a SQL string literal; ids here are letters, digits and dashes, but any text stays correct. */
   function literal(text: string): string {
     return `'${text.replace(/'/g, "''")}'`;
   }
@@ -127,7 +127,7 @@ describe('PostgreSQL-backed Temporal', () => {
       });
       const sessionId = running.whm.sessionId!;
 
-      // The second worker joins while the first holds the workflow and its monitor activity.
+      // The second worker joins while the first runs the workflow and its monitor activity.
       const second = await workers.start('worker-2', workerEnv);
       await first.kill('SIGKILL');
       const killedAt = new Date().toISOString();
@@ -155,7 +155,7 @@ describe('PostgreSQL-backed Temporal', () => {
 
       await cluster!.killServer('SIGKILL');
       expect(cluster!.serverPid).toBeUndefined();
-      // With the server down, PostgreSQL still holds the running execution and its history.
+      // With the server down, PostgreSQL still contains the running execution and its history.
       const execution = await cluster!.postgres.query(`SELECT count(*) FROM executions WHERE workflow_id = ${literal(workflowId)}`, 'temporal');
       expect(execution.trim()).toBe('1');
       const historyNodes = await cluster!.postgres.query(
