@@ -1,21 +1,27 @@
 import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../messages';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE as DEFAULT_CONNECTION_NAMESPACE, resolveTemporalConnection } from '../production/temporal-connection';
 import { InvalidClientConfigError } from './errors';
 
-/** Options of {@link MigrationClient.connect}; each one left out is read from the environment. */
+/**
+ * Options of {@link MigrationClient.connect}. Each one given replaces the value from the environment;
+ * each one left out is resolved as the worker resolves it (`@temporalio/envconfig`): a profile of
+ * the TOML config file, overridden by the `TEMPORAL_*` variables.
+ */
 export interface MigrationClientOptions {
-  /** Temporal frontend as `host:port`. @default $TEMPORAL_ADDRESS, else '127.0.0.1:7233' */
+  /** Temporal frontend as `host:port`. @default $TEMPORAL_ADDRESS, else the profile's, else '127.0.0.1:7233' */
   address?: string;
-  /** @default $TEMPORAL_NAMESPACE, else 'default' */
+  /** @default $TEMPORAL_NAMESPACE, else the profile's, else 'default' */
   namespace?: string;
   /** Task queue the migration worker polls. @default $WHM_MIGRATE_TASK_QUEUE, else 'whm-migrate' */
   taskQueue?: string;
-  /** API key sent as a bearer token, for Temporal Cloud. @default $TEMPORAL_API_KEY, else none */
+  /** API key sent as a bearer token, for Temporal Cloud; turns TLS on unless `tls` is false. @default $TEMPORAL_API_KEY, else the profile's */
   apiKey?: string;
   /**
-   * TLS settings: `true` uses the system's trusted CAs. @default TLS when $TEMPORAL_TLS is true or
-   * when $TEMPORAL_TLS_CA_PATH, $TEMPORAL_TLS_CERT_PATH or $TEMPORAL_TLS_KEY_PATH names a file; else plain
+   * TLS settings: `true` uses the system's trusted CAs, `false` turns TLS off. Given, it replaces
+   * every `TEMPORAL_TLS*` variable. @default from $TEMPORAL_TLS, the `TEMPORAL_TLS_*` files and
+   * server name, and the profile; on with an API key; else plain
    */
   tls?: TLSConfig | boolean;
   /** How long to wait for the server to respond when connecting, in milliseconds. @default 10_000 */
@@ -32,17 +38,33 @@ export interface MigrationClientConfig {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly apiKey?: string;
+  /** TLS settings with the certificate and key files already read. */
   readonly tls?: TLSConfig | boolean;
-  /** Files that make up the TLS settings, read when connecting. */
+  /** gRPC headers sent with every request (`TEMPORAL_GRPC_META_<NAME>` or the profile's `grpc_meta`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * @deprecated Never set: {@link resolveClientConfig} reads the TLS files into `tls` itself.
+   * NOTE: kept only because `loadTlsConfig` still reads it; remove both together.
+   */
   readonly tlsFiles?: { caPath?: string; certPath?: string; keyPath?: string };
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
 }
 
-export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
-export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_TEMPORAL_ADDRESS = DEFAULT_ADDRESS;
+export const DEFAULT_NAMESPACE = DEFAULT_CONNECTION_NAMESPACE;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
+
+/**
+ * Variables that earlier versions of the client read, with the `@temporalio/envconfig` names that
+ * replaced them. A set one is rejected: ignoring it would drop the CA or client certificate without a word.
+ */
+const RENAMED_VARIABLES = {
+  TEMPORAL_TLS_CA_PATH: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  TEMPORAL_TLS_CERT_PATH: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  TEMPORAL_TLS_KEY_PATH: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+} as const;
 
 const addressSchema = z
   .string()
@@ -51,7 +73,6 @@ const addressSchema = z
   .refine((address) => Number(address.slice(address.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 const millisecondsSchema = z.number().int('must be a whole number of milliseconds').min(1, 'must be at least 1 ms');
-const pathSchema = z.string().min(1).optional();
 
 const settingsSchema = z.object({
   address: addressSchema,
@@ -60,63 +81,82 @@ const settingsSchema = z.object({
   apiKey: z.string().min(1, 'must not be empty').optional(),
   connectTimeoutMs: millisecondsSchema,
   queryTimeoutMs: millisecondsSchema,
-  tlsEnabled: z.stringbool({ error: 'must be true or false' }).optional(),
-  caPath: pathSchema,
-  certPath: pathSchema,
-  keyPath: pathSchema,
 });
 
 type SettingName = keyof z.input<typeof settingsSchema>;
 
 /**
- * Resolves the client settings from the options and the environment, and validates them.
+ * Resolves the client settings from the options, the environment and the Temporal config file,
+ * reads the TLS files they name, and validates everything at once.
  *
- * @throws InvalidClientConfigError listing every invalid setting and where it came from; the API key
- *   is never part of the message.
+ * @throws InvalidClientConfigError listing every invalid setting and where it came from; no API key,
+ *   certificate or key is part of the message.
  */
 export function resolveClientConfig(options: MigrationClientOptions = {}): MigrationClientConfig {
   const env = options.env ?? process.env;
   // Empty variables count as unset, as a shell `export TEMPORAL_ADDRESS=` intends.
   const variable = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
 
-  const origin: Record<SettingName, string> = {
-    address: options.address === undefined ? 'TEMPORAL_ADDRESS' : 'address',
-    namespace: options.namespace === undefined ? 'TEMPORAL_NAMESPACE' : 'namespace',
+  const problems = Object.entries(RENAMED_VARIABLES)
+    .filter(([name]) => variable(name) !== undefined)
+    .map(([name, replacement]) => `${name}: no longer read; set ${replacement} instead`);
+  const connection = resolveTemporalConnection(withoutOverriddenVariables(env, options));
+  problems.push(...connection.problems);
+  const resolved = connection.settings;
+
+  const origin = (option: SettingName, name: string, profileKey: string): string => {
+    if (options[option] !== undefined) return option;
+    return variable(name) === undefined ? `${profileKey} in the Temporal config file profile` : name;
+  };
+  const origins: Record<SettingName, string> = {
+    address: origin('address', 'TEMPORAL_ADDRESS', 'address'),
+    namespace: origin('namespace', 'TEMPORAL_NAMESPACE', 'namespace'),
     taskQueue: options.taskQueue === undefined ? 'WHM_MIGRATE_TASK_QUEUE' : 'taskQueue',
-    apiKey: options.apiKey === undefined ? 'TEMPORAL_API_KEY' : 'apiKey',
+    apiKey: origin('apiKey', 'TEMPORAL_API_KEY', 'api_key'),
     connectTimeoutMs: 'connectTimeoutMs',
     queryTimeoutMs: 'queryTimeoutMs',
-    tlsEnabled: 'TEMPORAL_TLS',
-    caPath: 'TEMPORAL_TLS_CA_PATH',
-    certPath: 'TEMPORAL_TLS_CERT_PATH',
-    keyPath: 'TEMPORAL_TLS_KEY_PATH',
   };
   const parsed = settingsSchema.safeParse({
-    address: options.address ?? variable('TEMPORAL_ADDRESS') ?? DEFAULT_TEMPORAL_ADDRESS,
-    namespace: options.namespace ?? variable('TEMPORAL_NAMESPACE') ?? DEFAULT_NAMESPACE,
+    address: options.address ?? resolved?.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS,
+    namespace: options.namespace ?? resolved?.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? variable('WHM_MIGRATE_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
-    apiKey: options.apiKey ?? variable('TEMPORAL_API_KEY'),
+    apiKey: options.apiKey ?? resolved?.connectionOptions.apiKey,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-    tlsEnabled: variable('TEMPORAL_TLS'),
-    caPath: variable('TEMPORAL_TLS_CA_PATH'),
-    certPath: variable('TEMPORAL_TLS_CERT_PATH'),
-    keyPath: variable('TEMPORAL_TLS_KEY_PATH'),
   });
-  if (!parsed.success) throw new InvalidClientConfigError(describeIssues(parsed.error, (key) => origin[key as SettingName] ?? key));
+  if (!parsed.success) problems.push(...describeIssues(parsed.error, (key) => origins[key as SettingName] ?? key));
+  if (problems.length > 0 || !parsed.success) throw new InvalidClientConfigError(problems);
 
-  const { tlsEnabled, caPath, certPath, keyPath, ...settings } = parsed.data;
-  if ((certPath === undefined) !== (keyPath === undefined)) {
-    throw new InvalidClientConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
-  }
-  const anyTlsFile = caPath !== undefined || certPath !== undefined;
-
+  const settings = parsed.data;
+  // As envconfig decides for the environment: an API key turns TLS on unless TLS was turned off.
+  const tls = options.tls ?? simplifiedTls(resolved?.connectionOptions.tls) ?? (settings.apiKey === undefined ? undefined : true);
+  const metadata = resolved?.connectionOptions.metadata;
   const config: MigrationClientConfig = {
     ...settings,
-    tls: options.tls ?? (tlsEnabled === true || anyTlsFile ? true : undefined),
-    tlsFiles: options.tls === undefined && anyTlsFile ? { caPath, certPath, keyPath } : undefined,
+    ...(tls === undefined ? {} : { tls }),
+    ...(metadata === undefined ? {} : { metadata: Object.freeze({ ...metadata }) }),
   };
   return Object.freeze(config);
+}
+
+/**
+ * Returns the environment without the variables that an explicit option replaces, so that neither
+ * their values nor their problems count.
+ */
+function withoutOverriddenVariables(env: NodeJS.ProcessEnv, options: MigrationClientOptions): NodeJS.ProcessEnv {
+  const replaced = (name: string): boolean =>
+    (options.address !== undefined && name === 'TEMPORAL_ADDRESS') ||
+    (options.namespace !== undefined && name === 'TEMPORAL_NAMESPACE') ||
+    (options.apiKey !== undefined && name === 'TEMPORAL_API_KEY') ||
+    (options.tls !== undefined && (name === 'TEMPORAL_TLS' || name.startsWith('TEMPORAL_TLS_')));
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !replaced(name)));
+}
+
+/** Returns `true` for TLS settings that set nothing but "on", as envconfig builds them from `TEMPORAL_TLS=true`. */
+function simplifiedTls(tls: TLSConfig | boolean | undefined): TLSConfig | boolean | undefined {
+  if (typeof tls !== 'object') return tls;
+  const set = Object.entries(tls).filter(([, value]) => value !== undefined);
+  return set.length === 0 ? true : Object.fromEntries(set);
 }
 
 function describeIssues(error: z.ZodError, originOf: (key: string) => string): string[] {

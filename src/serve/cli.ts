@@ -30,8 +30,9 @@ Settings come from the environment:
   WHM_MIGRATE_SERVE_PORT          TCP port (default: 8080)
   WHM_MIGRATE_ALERT_SERVER_LABEL  alert label that names the WHM server; a port in its value is
                                   ignored (default: instance, then the labels server and host)
-  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, WHM_MIGRATE_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*
-                                  where the migration and server workflows run, as for the other commands
+  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, WHM_MIGRATE_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+  TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE
+                                  where the migration and server workflows run, as for the worker
 
 Routes (GET /openapi.json describes them all; :id is the workflow id URL-encoded into one segment,
 whm-migrate%2Fdest.example.com%2Fwave-1):

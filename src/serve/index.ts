@@ -53,7 +53,7 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startServeService(options: ServeServiceOptions = {}): Promise<ServeService> {
   const config = options.config ?? (await loadServeConfig(options));
   const logger = options.logger ?? createLogger('whm-migrate-serve');
-  const serverWorkflows = await ServerWorkflows.create(config.temporal, config.temporalCallTimeoutMs);
+  const serverWorkflows = ServerWorkflows.create(config.temporal, config.temporalCallTimeoutMs);
   const migrations = new MigrationWorkflows(config.temporal, config.temporalCallTimeoutMs);
 
   const router = new Router();

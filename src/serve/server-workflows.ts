@@ -1,7 +1,6 @@
 import { Client, Connection, isGrpcDeadlineError, isGrpcServiceError, NamespaceNotFoundError } from '@temporalio/client';
 import { TemporalNamespaceNotFoundError, TemporalUnavailableError, type MigrationClientConfig } from '../client';
 import { isConnectionFailure, rootMessage } from '../client/errors';
-import { loadTlsConfig } from '../client/tls';
 import { alertSignal, SERVER_WORKFLOW_TYPE, serverWorkflowId, type AlertRequest, type ServerWorkflowInput } from '../server-messages';
 
 type ServerWorkflow = (input: ServerWorkflowInput) => Promise<void>;
@@ -28,11 +27,12 @@ export class ServerWorkflows {
     private readonly callTimeoutMs: number,
   ) {}
 
-  static async create(config: MigrationClientConfig, callTimeoutMs: number): Promise<ServerWorkflows> {
+  static create(config: MigrationClientConfig, callTimeoutMs: number): ServerWorkflows {
     const connection = Connection.lazy({
       address: config.address,
-      tls: await loadTlsConfig(config),
+      tls: config.tls,
       apiKey: config.apiKey,
+      metadata: config.metadata === undefined ? undefined : { ...config.metadata },
       connectTimeout: config.connectTimeoutMs,
     });
     const client = new Client({ connection, namespace: config.namespace });

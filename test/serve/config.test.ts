@@ -115,7 +115,7 @@ describe('loadServeConfig', () => {
     expect(problems).toContain('WHM_MIGRATE_ALERT_SERVER_LABEL: must be a Prometheus label name: letters, digits and _, not starting with a digit');
     expect(problems).toContain('WHM_MIGRATE_SERVE_TOKEN: must be at least 16 characters; generate one with `openssl rand -hex 32`');
     expect(problems).toContain('WHM_MIGRATE_SERVE_TOKEN: may contain only letters, digits and - . _ ~ + / (then = padding)');
-    expect(problems).toContain('TEMPORAL_ADDRESS: must be host:port, for example 127.0.0.1:7233');
+    expect(problems).toContain('TEMPORAL_ADDRESS: must be host:port, for example 127.0.0.1:7233 or my-namespace.a1b2c.tmprl.cloud:7233');
     expect(problems).toHaveLength(6);
   });
 

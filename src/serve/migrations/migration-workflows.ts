@@ -370,18 +370,22 @@ export class MigrationWorkflows {
   }
 }
 
-/** Options that make {@link MigrationClient.connect} use the service's resolved settings, not the environment. */
+/**
+ * Options that make {@link MigrationClient.connect} use the service's resolved settings. The empty
+ * environment has neither HOME nor TEMPORAL_CONFIG_FILE, so no variable and no config file is read again.
+ */
 function clientOptions(config: MigrationClientConfig, connectTimeoutMs: number): MigrationClientOptions {
-  const files = config.tlsFiles;
   return {
     address: config.address,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     apiKey: config.apiKey,
-    tls: files === undefined ? config.tls : undefined,
+    // false rather than undefined, so that the resolved "plain" stays plain.
+    tls: config.tls ?? false,
     connectTimeoutMs,
     queryTimeoutMs: config.queryTimeoutMs,
-    // Only the TLS file paths come from here, because the client reads those files itself when connecting.
-    env: files === undefined ? {} : { TEMPORAL_TLS_CA_PATH: files.caPath, TEMPORAL_TLS_CERT_PATH: files.certPath, TEMPORAL_TLS_KEY_PATH: files.keyPath },
+    // NOTE: MigrationClient.connect sends no gRPC metadata, so config.metadata (TEMPORAL_GRPC_META_*)
+    // reaches the alert signals and the readiness check, but not these calls.
+    env: {},
   };
 }
