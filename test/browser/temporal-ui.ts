@@ -80,9 +80,19 @@ export class TemporalWebUi {
     // The toggle for the raw query box is an icon button without an accessible name.
     if (!(await queryBox.isVisible())) await this.page.getByTestId('toggle-manual-query').click();
     await queryBox.fill(query);
+    // The heading keeps the previous list's count until the UI has the new results, so wait for the
+    // UI's own list request with this query, then for the heading to show that many.
+    const listed = this.page.waitForResponse((response) => {
+      const url = new URL(response.url());
+      return url.pathname.endsWith('/workflows') && url.searchParams.get('query')?.includes(query) === true;
+    });
     await this.page.getByRole('button', { name: 'Search', exact: true }).click();
     await this.page.waitForURL((url) => url.searchParams.get('query') === query);
-    await this.workflowCountHeading().waitFor();
+    const body = (await (await listed).json()) as { executions?: unknown[] | null };
+    const expected = body.executions?.length ?? 0;
+    await this.page
+      .getByRole('heading', { level: 1, name: new RegExp(`^${expected} Workflows?$`) })
+      .waitFor();
   }
 
   /** Locates the list's heading, for example "1 Workflow" or "0 Workflows". */
