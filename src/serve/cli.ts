@@ -47,6 +47,7 @@ whm-migrate%2Fdest.example.com%2Fwave-1):
   POST /alerts                       {"server": "dest.example.com", "healthy": false, "reason": "...", "key": "..."}
   GET  /healthz                      liveness, no token
   GET  /readyz                       200 when Temporal is reachable, else 503; no token
+  GET  /metrics                      Prometheus metrics of requests, alerts, signals and migrations; no token
   GET  /openapi.json                 the OpenAPI 3.1 document, no token
 
 Alertmanager receiver example:

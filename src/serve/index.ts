@@ -1,7 +1,8 @@
 /**
  * The whm-migrate HTTP service: the migration API (start, status, list, pause, resume, abort),
- * alert webhooks that hold and release migrations through the per-server workflows, health probes
- * and the OpenAPI document. Start it with `whm-migrate serve` or {@link startServeService}.
+ * alert webhooks that hold and release migrations through the per-server workflows, health probes,
+ * Prometheus metrics and the OpenAPI document. Start it with `whm-migrate serve` or
+ * {@link startServeService}.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,9 @@ import { addHealthRoutes } from './health';
 import { HttpError } from './http/errors';
 import { createRequestListener } from './http/pipeline';
 import { Router } from './http/router';
+import { MigrationCensus } from './metrics/census';
+import { addMetricsRoute } from './metrics/route';
+import { ServeMetrics, UNMATCHED_ROUTE } from './metrics/serve-metrics';
 import { MigrationWorkflows } from './migrations/migration-workflows';
 import { addMigrationRoutes } from './migrations/routes';
 import { addOpenApiRoute } from './openapi';
@@ -45,7 +49,8 @@ const CLOSE_GRACE_MS = 5_000;
 
 /**
  * Starts the HTTP service. Temporal is not contacted at start-up, so the service comes up while
- * Temporal is down: alert deliveries then get 503 and `/readyz` reports not ready.
+ * Temporal is down: alert deliveries then get 503, `/readyz` reports not ready and `/metrics`
+ * reports `whm_migrate_serve_temporal_up 0`.
  *
  * @throws ServeConfigError when a setting is invalid.
  * @throws Error when the port cannot be bound (for example, already in use).
@@ -53,16 +58,30 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startServeService(options: ServeServiceOptions = {}): Promise<ServeService> {
   const config = options.config ?? (await loadServeConfig(options));
   const logger = options.logger ?? createLogger('whm-migrate-serve');
-  const serverWorkflows = ServerWorkflows.create(config.temporal, config.temporalCallTimeoutMs);
-  const migrations = new MigrationWorkflows(config.temporal, config.temporalCallTimeoutMs);
+  const metrics = new ServeMetrics();
+  const onTemporalFailure = metrics.temporalFailed.bind(metrics);
+  const serverWorkflows = ServerWorkflows.create(config.temporal, config.temporalCallTimeoutMs, onTemporalFailure);
+  const migrations = new MigrationWorkflows(config.temporal, config.temporalCallTimeoutMs, onTemporalFailure);
+  const census = new MigrationCensus({ migrations, taskQueue: config.temporal.taskQueue, logger });
 
   const router = new Router();
-  addHealthRoutes(router, serverWorkflows);
-  addAlertRoutes(router, { serverWorkflows, serverLabel: config.serverLabel, maxBodyBytes: config.maxBodyBytes });
-  addMigrationRoutes(router, { migrations, maxBodyBytes: config.maxBodyBytes, retryAfterSeconds: RETRY_AFTER_SECONDS });
+  // The Temporal check ends after the call timeout with a message that names the failure, and the
+  // extra second lets that message reach the report.
+  addHealthRoutes(router, { serverWorkflows, checkTimeoutMs: config.temporalCallTimeoutMs + 1_000, retryAfterSeconds: RETRY_AFTER_SECONDS });
+  addMetricsRoute(router, metrics, census);
+  addAlertRoutes(router, { serverWorkflows, metrics, serverLabel: config.serverLabel, maxBodyBytes: config.maxBodyBytes });
+  addMigrationRoutes(router, { migrations, metrics, maxBodyBytes: config.maxBodyBytes, retryAfterSeconds: RETRY_AFTER_SECONDS });
   addOpenApiRoute(router);
 
-  const server = createServer(createRequestListener({ router, tokenSha256: config.tokenSha256, logger, mapError: temporalHttpError }));
+  const server = createServer(
+    createRequestListener({
+      router,
+      tokenSha256: config.tokenSha256,
+      logger,
+      mapError: temporalHttpError,
+      onResponse: ({ route, method, status }) => metrics.requestCompleted(route ?? UNMATCHED_ROUTE, method, status),
+    }),
+  );
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   try {
     await listen(server, config.host, config.port);

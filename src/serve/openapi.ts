@@ -67,6 +67,15 @@ const alertResultSchema = z
   })
   .meta({ description: 'What the alert delivery signalled.' });
 
+const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z
+      .record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional().describe('Why the check failed, for example "Cannot reach Temporal at ...".') }))
+      .describe('Result of each check by name; the service has one, temporal: Temporal responds and has the namespace.'),
+  })
+  .meta({ description: 'Readiness report, as the worker\'s /readyz sends it too.' });
+
 /** Components of the document, and the JSON Schema of each zod schema put in. */
 class Components {
   readonly schemas: Record<string, JsonObject> = {};
@@ -189,7 +198,7 @@ const MIGRATION_ID_PARAMETER = {
 const DESCRIPTION = [
   'Starts, watches and steers cPanel & WHM account migrations, which run as Temporal workflows, and turns monitoring alerts into holds on them.',
   '',
-  'Every route except /healthz, /readyz and /openapi.json needs `Authorization: Bearer <token>` with the token the service was started with.',
+  'Every route except /healthz, /readyz, /metrics and /openapi.json needs `Authorization: Bearer <token>` with the token the service was started with.',
   'Every JSON response carries a `requestId`, also sent as the X-Request-Id header; a request may choose its own id with that header',
   '(1-128 letters, digits or . _ : -). Errors are RFC 9457 problem documents. Workflow ids contain slashes, so a route that takes one',
   'expects it URL-encoded into one path segment. Lists and bulk operations read Temporal visibility, which lags a moment behind',
@@ -221,6 +230,7 @@ export function buildOpenApiDocument(): JsonObject {
   const control = components.add('ControlResponse', withRequestId(controlResponseSchema));
   const bulk = components.add('BulkSignalResult', withRequestId(bulkResponseSchema));
   const alertResult = components.add('AlertDeliveryResult', withRequestId(alertResultSchema));
+  const readiness = components.add('ReadinessReport', withRequestId(readinessSchema));
 
   const waitParameters = queryParameters(components, waitQuerySchema);
   const controlOperation = (action: 'pause' | 'resume' | 'abort', summary: string, body: JsonObject): JsonObject => ({
@@ -263,14 +273,13 @@ export function buildOpenApiDocument(): JsonObject {
       503: responseRef('ServiceUnavailable'),
     },
   });
-  const probe = (operationId: string, summary: string, status: string, failure?: JsonObject): JsonObject => ({
+  const probe = (operationId: string, summary: string, status: string): JsonObject => ({
     operationId,
     tags: ['health'],
     summary,
     security: [],
     responses: {
       200: jsonResponse('Healthy.', components.inline(withRequestId(z.object({ status: z.literal(status) })))),
-      ...(failure === undefined ? {} : { 503: failure }),
     },
   });
 
@@ -383,7 +392,40 @@ export function buildOpenApiDocument(): JsonObject {
       },
     },
     '/healthz': { get: probe('getLiveness', 'Liveness: the process serves HTTP', 'ok') },
-    '/readyz': { get: probe('getReadiness', 'Readiness: Temporal responds and has the namespace', 'ready', responseRef('ServiceUnavailable')) },
+    '/readyz': {
+      get: {
+        operationId: 'getReadiness',
+        tags: ['health'],
+        summary: 'Readiness: Temporal responds and has the namespace',
+        security: [],
+        responses: {
+          200: jsonResponse('Ready: every check passed.', readiness),
+          503: jsonResponse('Not ready: a check failed, and its `detail` says why.', readiness, {
+            'Retry-After': { description: 'Seconds to wait before probing again.', schema: { type: 'integer' } },
+          }),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'getMetrics',
+        tags: ['health'],
+        summary: 'Prometheus metrics',
+        description:
+          'Counters of HTTP responses, alerts received, signals and updates sent, and failed Temporal calls, and gauges of the running ' +
+          'migrations on the service\'s task queue: by phase, paused, and active holds by kind. The gauges come from Temporal visibility, ' +
+          'read at most once every 5 seconds and for at most 3 seconds. While Temporal cannot be read, the response is still 200, with ' +
+          'whm_migrate_serve_temporal_up 0 in place of the gauges.',
+        security: [],
+        responses: {
+          200: {
+            description: 'The metrics in the Prometheus text format, version 0.0.4.',
+            headers: REQUEST_ID_HEADER,
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -403,7 +445,7 @@ export function buildOpenApiDocument(): JsonObject {
     tags: [
       { name: 'migrations', description: 'Start, watch and steer migrations.' },
       { name: 'alerts', description: 'Monitoring alerts that hold and release the migrations of a server.' },
-      { name: 'health', description: 'Probes that need no token.' },
+      { name: 'health', description: 'Probes and metrics, which need no token.' },
       { name: 'meta', description: 'The API description.' },
     ],
     paths,

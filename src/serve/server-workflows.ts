@@ -2,6 +2,7 @@ import { Client, Connection, isGrpcDeadlineError, isGrpcServiceError, NamespaceN
 import { TemporalNamespaceNotFoundError, TemporalUnavailableError, type MigrationClientConfig } from '../client';
 import { isConnectionFailure, rootMessage } from '../client/errors';
 import { alertSignal, SERVER_WORKFLOW_TYPE, serverWorkflowId, type AlertRequest, type ServerWorkflowInput } from '../server-messages';
+import { isTemporalFailure, type TemporalFailureListener, type TemporalOperation } from './temporal-failures';
 
 type ServerWorkflow = (input: ServerWorkflowInput) => Promise<void>;
 
@@ -25,9 +26,10 @@ export class ServerWorkflows {
     private readonly connection: Connection,
     private readonly client: Client,
     private readonly callTimeoutMs: number,
+    private readonly onTemporalFailure: TemporalFailureListener,
   ) {}
 
-  static create(config: MigrationClientConfig, callTimeoutMs: number): ServerWorkflows {
+  static create(config: MigrationClientConfig, callTimeoutMs: number, onTemporalFailure: TemporalFailureListener = () => undefined): ServerWorkflows {
     const connection = Connection.lazy({
       address: config.address,
       tls: config.tls,
@@ -36,7 +38,7 @@ export class ServerWorkflows {
       connectTimeout: config.connectTimeoutMs,
     });
     const client = new Client({ connection, namespace: config.namespace });
-    return new ServerWorkflows(config, connection, client, callTimeoutMs);
+    return new ServerWorkflows(config, connection, client, callTimeoutMs, onTemporalFailure);
   }
 
   /**
@@ -48,7 +50,7 @@ export class ServerWorkflows {
    */
   async signalAlert(host: string, alert: AlertRequest): Promise<SignalledServer> {
     const workflowId = serverWorkflowId(host);
-    const handle = await this.call(() =>
+    const handle = await this.call('alert_signal', () =>
       this.client.workflow.signalWithStart<ServerWorkflow, [unknown?]>(SERVER_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: this.config.taskQueue,
@@ -69,25 +71,31 @@ export class ServerWorkflows {
    * @throws TemporalUnavailableError or TemporalNamespaceNotFoundError, as {@link signalAlert}.
    */
   async checkReady(): Promise<void> {
-    await this.call(() => this.connection.workflowService.describeNamespace({ namespace: this.config.namespace }));
+    await this.call('readiness', () => this.connection.workflowService.describeNamespace({ namespace: this.config.namespace }));
   }
 
   async close(): Promise<void> {
     await this.connection.close();
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: TemporalOperation, fn: () => Promise<T>): Promise<T> {
     try {
       return await this.connection.withDeadline(Date.now() + this.callTimeoutMs, fn);
     } catch (error) {
-      if (error instanceof NamespaceNotFoundError || (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND)) {
-        throw new TemporalNamespaceNotFoundError(this.config.address, this.config.namespace, { cause: error });
-      }
-      if (isConnectionFailure(error)) throw new TemporalUnavailableError(this.config.address, rootMessage(error), { cause: error });
-      if (isGrpcDeadlineError(error)) {
-        throw new TemporalUnavailableError(this.config.address, `no response within ${this.callTimeoutMs} ms`, { cause: error });
-      }
-      throw error;
+      const mapped = this.mapError(error);
+      if (isTemporalFailure(mapped)) this.onTemporalFailure(operation);
+      throw mapped;
     }
+  }
+
+  private mapError(error: unknown): unknown {
+    if (error instanceof NamespaceNotFoundError || (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND)) {
+      return new TemporalNamespaceNotFoundError(this.config.address, this.config.namespace, { cause: error });
+    }
+    if (isConnectionFailure(error)) return new TemporalUnavailableError(this.config.address, rootMessage(error), { cause: error });
+    if (isGrpcDeadlineError(error)) {
+      return new TemporalUnavailableError(this.config.address, `no response within ${this.callTimeoutMs} ms`, { cause: error });
+    }
+    return error;
   }
 }

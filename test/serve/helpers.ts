@@ -5,6 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { request } from 'undici';
 import type { Logger } from '../../src/log';
+import { parsePrometheusText, type PrometheusSample } from '../../src/metrics';
 import { startServeService, type ServeService, type ServeServiceOptions } from '../../src/serve';
 import { serverWorkflowId } from '../../src/server-messages';
 import { standInStateQuery, type StandInServerState } from './fixtures/stand-in-server-workflow';
@@ -54,10 +55,13 @@ export async function startTestService(taskQueue: string, options: Omit<ServeSer
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The body parsed as JSON; {} when empty or of another media type. */
   body: Record<string, unknown>;
+  /** The body as received. */
+  text: string;
 }
 
-/** Sends a request to the service; `body` is sent as is when a string, else as JSON. */
+/** Sends a request to the service; `body` is sent as is when a string or buffer, else as JSON. */
 export async function call(
   service: ServeService,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',
@@ -75,7 +79,21 @@ export async function call(
 
   const response = await request(`${service.url}${path}`, { method, headers, body });
   const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  const json = /[/+]json\b/.test(String(response.headers['content-type'])) && text !== '';
+  return { status: response.statusCode, headers: response.headers, body: json ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
+}
+
+/** Scrapes `GET /metrics` without a token and parses the samples. */
+export async function scrape(service: ServeService): Promise<PrometheusSample[]> {
+  const response = await call(service, 'GET', '/metrics', { token: null });
+  if (response.status !== 200) throw new Error(`GET /metrics returned ${response.status}: ${response.text.slice(0, 500)}`);
+  return parsePrometheusText(response.text);
+}
+
+/** Value of the sample with exactly these labels; undefined when the scrape has none. */
+export function sampleValue(samples: PrometheusSample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  return samples.find((sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === wanted)?.value;
 }
 
 /** Builds an Alertmanager webhook payload (version 4) with the given alerts. */

@@ -167,5 +167,6 @@ describe('serve HTTP pipeline', () => {
 
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ready');
+    expect(response.body.checks).toEqual({ temporal: { ok: true } });
   });
 });

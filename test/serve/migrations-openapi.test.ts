@@ -90,13 +90,13 @@ describe('OpenAPI document', () => {
 
 describe('response check against the document', () => {
   test('undocumented field is reported', () => {
-    const response = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { status: 'ok', requestId: 'r-1', extra: 1 } };
+    const response = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { status: 'ok', requestId: 'r-1', extra: 1 }, text: '' };
 
     expect(undocumentedParts('GET', '/healthz', response)).toEqual([expect.stringContaining('must NOT have additional properties')]);
   });
 
   test('undocumented status is reported', () => {
-    const response = { status: 418, headers: { 'content-type': 'application/json' }, body: {} };
+    const response = { status: 418, headers: { 'content-type': 'application/json' }, body: {}, text: '' };
 
     expect(undocumentedParts('GET', '/healthz', response)).toEqual(['GET /healthz documents no 418 response']);
   });
@@ -104,9 +104,11 @@ describe('response check against the document', () => {
   test('probes match the document', async () => {
     const live = await callApi(service, 'GET', '/healthz', { token: null });
     const ready = await callApi(service, 'GET', '/readyz', { token: null });
+    const metrics = await callApi(service, 'GET', '/metrics', { token: null });
 
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
+    expect(metrics.status).toBe(200);
   });
 
   test('alert deliveries match the document', async () => {

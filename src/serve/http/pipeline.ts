@@ -11,6 +11,8 @@ export interface PipelineOptions {
   logger: Logger;
   /** Turns errors of the service's own kinds into HTTP errors; others become 500. */
   mapError?: (error: unknown) => HttpError | undefined;
+  /** Called once per response sent, with the pattern of the route that served it (undefined when none matched). */
+  onResponse?: (response: { route?: string; method: string; status: number }) => void;
 }
 
 /** Request ids a client may choose: the id then joins its logs with ours. Anything else is replaced. */
@@ -49,6 +51,7 @@ async function handleRequest(options: PipelineOptions, request: IncomingMessage,
   });
 
   response.on('finish', () => {
+    options.onResponse?.({ route: route?.pattern, method, status: response.statusCode });
     const durationMs = Number((process.hrtime.bigint() - startedAt) / 1_000_000n);
     const fields = { method, path, status: response.statusCode, durationMs, remoteAddress };
     if (response.statusCode >= 500) logger.error(fields, 'request failed');
@@ -117,7 +120,7 @@ function send(response: ServerResponse, requestId: string, reply: Reply): void {
   if (response.headersSent || response.destroyed) return;
   let body = reply.body;
   if (body !== undefined && reply.requestIdInBody !== false) body = { ...body, requestId };
-  const text = body === undefined ? '' : JSON.stringify(body);
+  const text = reply.text ?? (body === undefined ? '' : JSON.stringify(body));
   response.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
     ...reply.headers,

@@ -17,6 +17,8 @@ export interface RequestContext {
 export interface Reply {
   status: number;
   body?: Record<string, unknown>;
+  /** Body sent as is instead of `body`, for formats other than JSON; set its `content-type` in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
   /**
    * Whether the pipeline adds `requestId` to the body; false for documents whose format allows no

@@ -1,6 +1,7 @@
 import {
   isGrpcDeadlineError,
   NamespaceNotFoundError,
+  type CountWorkflowExecution,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -37,6 +38,7 @@ import {
 } from '../../messages';
 import type { MigrationPlan } from '../../plan';
 import { HOLD_SOURCES_ATTRIBUTE, PAUSED_ATTRIBUTE, PHASE_ATTRIBUTE, SERVERS_ATTRIBUTE } from '../../search-attributes';
+import { isTemporalFailure, type TemporalFailureListener, type TemporalOperation } from '../temporal-failures';
 
 /** What the pause, resume and abort routes do to a migration. */
 export type ControlAction = 'pause' | 'resume' | 'abort';
@@ -164,6 +166,7 @@ export class MigrationWorkflows {
   constructor(
     private readonly config: MigrationClientConfig,
     private readonly callTimeoutMs: number,
+    private readonly onTemporalFailure: TemporalFailureListener = () => undefined,
   ) {}
 
   /**
@@ -173,7 +176,7 @@ export class MigrationWorkflows {
    */
   async start(plan: MigrationPlan): Promise<StartedMigration> {
     try {
-      return await this.call((client) => client.start(plan));
+      return await this.call('start', (client) => client.start(plan));
     } catch (error) {
       if (isInvalidArgument(error)) throw new StartRejectedError(rootMessage(error), { cause: error });
       throw error;
@@ -186,7 +189,7 @@ export class MigrationWorkflows {
    * @throws MigrationNotFoundError for an unknown id, and for a workflow of another type (a server workflow).
    */
   async describe(workflowId: string): Promise<WorkflowExecutionDescription> {
-    const description = await this.call((client) => client.temporal.workflow.getHandle(workflowId).describe(), workflowId);
+    const description = await this.call('describe', (client) => client.temporal.workflow.getHandle(workflowId).describe(), workflowId);
     if (description.type !== MIGRATION_WORKFLOW_TYPE) throw new MigrationNotFoundError(workflowId, this.config.namespace);
     return description;
   }
@@ -194,7 +197,7 @@ export class MigrationWorkflows {
   /** Reads the state of a migration: the status query while it runs, the report or failure once it ended. */
   async status(workflowId: string): Promise<MigrationStatusResult> {
     await this.describe(workflowId);
-    return this.call((client) => client.status(workflowId), workflowId);
+    return this.call('status', (client) => client.status(workflowId), workflowId);
   }
 
   /**
@@ -204,7 +207,7 @@ export class MigrationWorkflows {
    */
   async signal(action: ControlAction, workflowId: string, request: PauseRequest | ResumeRequest): Promise<void> {
     await this.requireOpen(workflowId);
-    await this.call((client) => client[action](workflowId, request), workflowId);
+    await this.call('signal', (client) => client[action](workflowId, request), workflowId);
   }
 
   /**
@@ -218,7 +221,7 @@ export class MigrationWorkflows {
   async update(action: ControlAction, workflowId: string, request: PauseRequest | ResumeRequest, waitMs: number, updateId: string): Promise<UpdateOutcome> {
     await this.requireOpen(workflowId);
     const deadline = Date.now() + waitMs;
-    const client = await this.client();
+    const client = await this.connected('update');
     const handle = client.temporal.workflow.getHandle(workflowId);
 
     let update;
@@ -256,14 +259,14 @@ export class MigrationWorkflows {
   async waitUntilEnded(workflowId: string, waitMs: number): Promise<boolean> {
     if (await this.hasEnded(workflowId)) return true;
 
-    const client = await this.client();
+    const client = await this.connected('wait');
     try {
       await client.temporal.withDeadline(Date.now() + waitMs, () => client.waitForReport(workflowId));
       return true;
     } catch (error) {
       if (error instanceof MigrationFailedError) return true;
       if (isGrpcDeadlineError(error)) return false;
-      throw this.temporalError(error, workflowId);
+      throw this.temporalError('wait', error, workflowId);
     }
   }
 
@@ -280,7 +283,7 @@ export class MigrationWorkflows {
     const rows: MigrationRow[] = [];
     let truncated = false;
     try {
-      await this.call(async (client) => {
+      await this.call('list', async (client) => {
         for await (const info of client.temporal.workflow.list({ query })) {
           if (rows.length === filter.limit) {
             truncated = true;
@@ -309,12 +312,33 @@ export class MigrationWorkflows {
 
   /** Pauses the running migrations that `options` selects, as {@link MigrationClient.pauseMatching} does. */
   async pauseMatching(options: PauseMatchingOptions): Promise<BulkSignalResult> {
-    return this.call((client) => client.pauseMatching(options), undefined, BULK_TIMEOUT_MS);
+    return this.call('bulk_signal', (client) => client.pauseMatching(options), undefined, BULK_TIMEOUT_MS);
   }
 
   /** Resumes the running migrations that `options` selects, as {@link MigrationClient.resumeMatching} does. */
   async resumeMatching(options: ResumeMatchingOptions): Promise<BulkSignalResult> {
-    return this.call((client) => client.resumeMatching(options), undefined, BULK_TIMEOUT_MS);
+    return this.call('bulk_signal', (client) => client.resumeMatching(options), undefined, BULK_TIMEOUT_MS);
+  }
+
+  /**
+   * Counts the workflows that `query` selects, within `timeoutMs`. A query that ends in GROUP BY
+   * also returns a count per value.
+   *
+   * @throws the SDK's ServiceError with gRPC status INVALID_ARGUMENT when the server cannot run the
+   *   query, for example a GROUP BY on an attribute it cannot group by.
+   */
+  async count(query: string, timeoutMs: number): Promise<CountWorkflowExecution> {
+    return this.call('census', (client) => client.temporal.workflow.count(query), undefined, timeoutMs);
+  }
+
+  /** Returns the hold sources (search attribute WhmMigrateHoldSources) of each workflow that `query` selects, within `timeoutMs`. */
+  async holdSources(query: string, timeoutMs: number): Promise<string[][]> {
+    const read = async (client: MigrationClient): Promise<string[][]> => {
+      const sources: string[][] = [];
+      for await (const info of client.temporal.workflow.list({ query })) sources.push(info.typedSearchAttributes.get(HOLD_SOURCES_ATTRIBUTE) ?? []);
+      return sources;
+    };
+    return this.call('census', read, undefined, timeoutMs);
   }
 
   /** Closes the Temporal connection, if one was made. */
@@ -338,26 +362,47 @@ export class MigrationWorkflows {
     if (error instanceof WorkflowUpdateFailedError) return new UpdateRejectedError(workflowId, action, rootMessage(error), { cause: error });
     // The run may have ended since requireOpen, and a closed workflow takes no update.
     if (error instanceof WorkflowNotFoundError) await this.requireOpen(workflowId);
-    return this.temporalError(error, workflowId);
+    return this.temporalError('update', error, workflowId);
   }
 
   /** Runs `fn` with the connected client under a deadline and maps Temporal's errors to the client's. */
-  private async call<T>(fn: (client: MigrationClient) => Promise<T>, workflowId?: string, timeoutMs = this.callTimeoutMs): Promise<T> {
-    const client = await this.client();
+  private async call<T>(
+    operation: TemporalOperation,
+    fn: (client: MigrationClient) => Promise<T>,
+    workflowId?: string,
+    timeoutMs = this.callTimeoutMs,
+  ): Promise<T> {
+    const client = await this.connected(operation);
     try {
       return await client.temporal.withDeadline(Date.now() + timeoutMs, () => fn(client));
     } catch (error) {
-      throw this.temporalError(error, workflowId, timeoutMs);
+      throw this.temporalError(operation, error, workflowId, timeoutMs);
     }
   }
 
-  private temporalError(error: unknown, workflowId: string | undefined, timeoutMs = this.callTimeoutMs): unknown {
+  /** Maps Temporal's errors to the client's, and reports those that mean Temporal failed to serve `operation`. */
+  private temporalError(operation: TemporalOperation, error: unknown, workflowId: string | undefined, timeoutMs = this.callTimeoutMs): unknown {
+    const mapped = this.mapError(error, workflowId, timeoutMs);
+    if (isTemporalFailure(mapped)) this.onTemporalFailure(operation);
+    return mapped;
+  }
+
+  private mapError(error: unknown, workflowId: string | undefined, timeoutMs: number): unknown {
     const { address, namespace } = this.config;
     if (error instanceof WorkflowNotFoundError && workflowId !== undefined) return new MigrationNotFoundError(workflowId, namespace, { cause: error });
     if (error instanceof NamespaceNotFoundError) return new TemporalNamespaceNotFoundError(address, namespace, { cause: error });
     if (isConnectionFailure(error)) return new TemporalUnavailableError(address, rootMessage(error), { cause: error });
     if (isGrpcDeadlineError(error)) return new TemporalUnavailableError(address, `no response within ${timeoutMs} ms`, { cause: error });
     return error;
+  }
+
+  /** Returns the connected client for `operation`; a failed connect counts as a failure of that operation. */
+  private async connected(operation: TemporalOperation): Promise<MigrationClient> {
+    try {
+      return await this.client();
+    } catch (error) {
+      throw this.temporalError(operation, error, undefined);
+    }
   }
 
   /** Returns the connected client. A failed connect is not kept, so the next request tries again. */

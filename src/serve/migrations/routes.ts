@@ -9,6 +9,7 @@ import type { BulkSignalResult, MigrationStatusResult } from '../../client';
 import { readJsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
 import type { Handler, Reply, RequestContext, Router } from '../http/router';
+import type { ServeMetrics } from '../metrics/serve-metrics';
 import { migrationHttpError } from './errors';
 import { parseQuery, readOptionalJsonBody } from './input';
 import type { ControlAction, MigrationRow, MigrationWorkflows } from './migration-workflows';
@@ -28,6 +29,7 @@ import { migrationUrl } from './urls';
 
 export interface MigrationRoutesOptions {
   migrations: MigrationWorkflows;
+  metrics: ServeMetrics;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Seconds a client should wait before retrying a 503. */
@@ -38,7 +40,7 @@ const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'abort'];
 
 /** Registers the migration routes, which all need the bearer token. */
 export function addMigrationRoutes(router: Router, options: MigrationRoutesOptions): void {
-  const { migrations, maxBodyBytes } = options;
+  const { migrations, metrics, maxBodyBytes } = options;
   const add = (method: string, pattern: string, handler: Handler): void => {
     router.add(method, pattern, async (context) => {
       try {
@@ -88,12 +90,14 @@ export function addMigrationRoutes(router: Router, options: MigrationRoutesOptio
   add('POST', '/migrations/pause', async (context) => {
     const { server, all, reason, source } = await readJsonBody(context.request, bulkPauseBodySchema, maxBodyBytes);
     const result = await migrations.pauseMatching({ server, all, reason, source });
+    metrics.signalsSent('pause', result.signalled);
     return bulkReply(context, 'pause', result);
   });
 
   add('POST', '/migrations/resume', async (context) => {
     const { server, all, reason, source, releaseAll } = await readJsonBody(context.request, bulkResumeBodySchema, maxBodyBytes);
     const result = await migrations.resumeMatching({ server, all, reason, source, releaseAll });
+    metrics.signalsSent('resume', result.signalled);
     return bulkReply(context, 'resume', result);
   });
 
@@ -131,12 +135,14 @@ export function addMigrationRoutes(router: Router, options: MigrationRoutesOptio
 
       if (waitMs === undefined) {
         await migrations.signal(action, workflowId, request);
+        metrics.signalsSent(action);
         context.logger.info(fields, `${action} signal sent`);
         return { status: 202, body: { workflowId, action, delivery: 'signal', completed: false, statusUrl } };
       }
 
       const updateId = randomUUID();
       const outcome = await migrations.update(action, workflowId, request, waitMs, updateId);
+      metrics.updateSent(action);
       context.logger.info({ ...fields, updateId, completed: outcome.completed }, outcome.completed ? `${action} update completed` : `${action} update accepted; still waiting for WHM`);
       if (!outcome.completed) return { status: 202, body: { workflowId, action, delivery: 'update', completed: false, statusUrl } };
       return { status: 200, body: { workflowId, action, delivery: 'update', completed: true, result: outcome.result, statusUrl } };
