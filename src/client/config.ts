@@ -42,11 +42,6 @@ export interface MigrationClientConfig {
   readonly tls?: TLSConfig | boolean;
   /** gRPC headers sent with every request (`TEMPORAL_GRPC_META_<NAME>` or the profile's `grpc_meta`). */
   readonly metadata?: Readonly<Record<string, string>>;
-  /**
-   * @deprecated Never set: {@link resolveClientConfig} reads the TLS files into `tls` itself.
-   * NOTE: kept only because `loadTlsConfig` still reads it; remove both together.
-   */
-  readonly tlsFiles?: { caPath?: string; certPath?: string; keyPath?: string };
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
 }

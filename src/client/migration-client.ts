@@ -42,7 +42,6 @@ import {
   TemporalNamespaceNotFoundError,
   TemporalUnavailableError,
 } from './errors';
-import { loadTlsConfig } from './tls';
 import { bulkQuery, migrationsQuery, type BulkSelector } from './visibility';
 
 type MigrationWorkflow = (input: MigrationWorkflowInput) => Promise<MigrationReport>;
@@ -127,14 +126,14 @@ export class MigrationClient {
    */
   static async connect(options: MigrationClientOptions = {}): Promise<MigrationClient> {
     const config = resolveClientConfig(options);
-    const tls = await loadTlsConfig(config);
 
     let connection: Connection;
     try {
       connection = await Connection.connect({
         address: config.address,
-        tls,
+        tls: config.tls,
         apiKey: config.apiKey,
+        metadata: config.metadata,
         connectTimeout: config.connectTimeoutMs,
       });
     } catch (error) {
