@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn, type SpawnOptions } from 'node:child_process';
 import { promisify } from 'node:util';
+import { killOnExit } from '../temporal/kill-on-exit';
 
 const execFileAsync = promisify(execFile);
 
@@ -12,19 +13,6 @@ const execFileAsync = promisify(execFile);
 const KEPT_LINES = 40;
 /** Characters kept per line in error messages: the server's JSON log lines carry long stack traces. */
 const KEPT_LINE_LENGTH = 600;
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A server must not outlive the process that started it (tests, scripts), even when that process
-// exits without calling stop().
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-}
 
 export interface ManagedProcessOptions {
   /** Name used in error messages, for example `postgres`. */
@@ -67,19 +55,17 @@ export class ManagedProcess {
     });
     this.exited = new Promise((resolve) => {
       child.once('close', () => {
-        running.delete(child);
         resolve();
       });
     });
   }
 
   static start(options: ManagedProcessOptions): ManagedProcess {
-    installExitHook();
     const spawnOptions: SpawnOptions = { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] };
     if (options.uid !== undefined) spawnOptions.uid = options.uid;
     if (options.gid !== undefined) spawnOptions.gid = options.gid;
     const child = spawn(options.command, [...options.args], spawnOptions);
-    running.add(child);
+    killOnExit(child);
     return new ManagedProcess(options.label, child, options.onLog);
   }
 

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './cli-binary';
+import { killOnExit } from './kill-on-exit';
 import { ensureSearchAttributes } from './search-attributes-setup';
 
 /** Custom search attribute types as `temporal server start-dev --search-attribute` spells them. */
@@ -80,19 +81,6 @@ async function isPortFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A dev server must not outlive the process that started it (tests, the demo), even when that process
-// exits without calling stop().
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-}
-
 /**
  * Starts `temporal server start-dev` on loopback and resolves once its frontend accepts gRPC calls.
  */
@@ -120,9 +108,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
-  installExitHook();
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  killOnExit(child);
   const recentLines: string[] = [];
   const onData = (chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -135,7 +122,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code) => {
-      running.delete(child);
       resolve(code);
     });
   });
