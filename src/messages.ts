@@ -19,7 +19,15 @@ export const OPERATOR_SOURCE = 'operator';
 const sourceSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,63}$/, 'must be 1-64 letters, digits or . _ : @ / - (for example "health-check")');
-const reasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(500, 'must be at most 500 characters')
+  // Reasons are shown in one-line table cells and the Web UI's Markdown details.
+  .refine((text) => ![...text].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f), {
+    error: 'must be one line, without tabs, line breaks or other control characters',
+  });
 
 /**
  * Payload of `pause` and `abort`. The Temporal Web UI sends one JSON value, so every field is
@@ -218,6 +226,8 @@ export interface MigrationReport {
   bytes: { total: number; done: number };
   pauses: PauseRecord[];
   conflicts: Conflict[];
+  /** Who asked for the abort, when and why, for an aborted migration. */
+  abortRequested?: { at: string; source: string; reason: string };
   /**
    * Attempt that created the WHM session. Above 1, an earlier attempt may have created a session whose
    * response was lost; WHM deletes such unused PENDING sessions after 4 hours.

@@ -138,6 +138,10 @@ export const migrationReportSchema = z
     bytes: bytesSchema,
     pauses: z.array(pauseRecordSchema),
     conflicts: z.array(conflictSchema),
+    abortRequested: z
+      .object({ at: timestamp, source: z.string(), reason: z.string() })
+      .optional()
+      .describe('Who asked for the abort, when and why.'),
     sessionCreationAttempts: z
       .number()
       .int()

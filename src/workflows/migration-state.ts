@@ -311,6 +311,7 @@ export class MigrationState {
       bytes: this.bytes(),
       pauses: this.pauses.map((pause) => ({ ...pause })),
       conflicts: [...this.conflicts],
+      abortRequested: this.abortRequested,
       sessionCreationAttempts: this.sessionCreationAttempts,
       startedAt: this.startedAt,
       transferStartedAt: this.transferStartedAt,

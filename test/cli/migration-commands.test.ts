@@ -148,6 +148,28 @@ describe('whm-migrate pause, resume and abort', () => {
     ]);
   });
 
+  test('resume of a source without a hold exits with 2', async () => {
+    const workflowId = await startMigration();
+    await runCliCaptured([...connection(), 'pause', workflowId, '--source', 'health-check', '--reason', 'load 14.2']);
+    const { code, stderr } = await runCliCaptured([...connection(), 'resume', workflowId]);
+    const received = await client.temporal.workflow.getHandle(workflowId).query(receivedSignalsQuery);
+    await finish(workflowId);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('has no hold from "operator", so nothing was released');
+    expect(stderr).toContain('held by health-check (load 14.2)');
+    expect(received.map((entry) => entry.signal)).toEqual(['pause']);
+  });
+
+  test('reason with a line break exits with 2', async () => {
+    const workflowId = await startMigration();
+    const { code, stderr } = await runCliCaptured([...connection(), 'pause', workflowId, '--reason', 'line one\nline two']);
+    await finish(workflowId);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('must be one line');
+  });
+
   test('invalid source exits with 2', async () => {
     const workflowId = await startMigration();
     const { code, stderr } = await runCliCaptured([...connection(), 'pause', workflowId, '--source', 'two words']);

@@ -177,6 +177,8 @@ describe('migration workflow', () => {
     const report = await result(handle);
     expect(report.outcome).toBe('aborted');
     expect(report.finalState).toBe('ABORTED');
+    expect(report.abortRequested?.reason).toBe('wrong destination');
+    expect(report.abortRequested?.source).toBe('operator');
     expect(report.items.some((item) => item.status === 'not-run' || item.status === 'failed')).toBe(true);
   });
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { InvalidRequestError } from '../../client';
 import type { CommandContext } from '../context';
 
 interface HoldFlags {
@@ -33,8 +34,25 @@ export function resumeCommand(context: CommandContext): Command {
     .option('--all', 'release the holds of every source, not only this one')
     .action(async (workflowId: string, flags: HoldFlags, command: Command) => {
       const request = { reason: flags.reason, source: flags.source, all: flags.all };
-      await context.withClient(command, (client) => client.resume(workflowId, request));
-      const scope = flags.all ? 'every hold' : `the hold of ${flags.source ?? 'operator'}`;
+      const source = flags.source ?? 'operator';
+      const others = await context.withClient(command, async (client) => {
+        // A resume releases only its own source's hold, so say so when that source holds nothing,
+        // instead of reporting a resume that changes nothing.
+        const current = await client.status(workflowId);
+        const holds = current.status?.holds ?? [];
+        if (!flags.all && current.status && !holds.some((hold) => hold.source === source)) return holds;
+        await client.resume(workflowId, request);
+        return undefined;
+      });
+      if (others !== undefined) {
+        const held = others.length === 0 ? 'it is not paused' : `it is held by ${others.map((hold) => `${hold.source} (${hold.reason})`).join(', ')}`;
+        throw new InvalidRequestError(
+          'resume',
+          `${workflowId} has no hold from "${source}", so nothing was released: ${held}. ` +
+            'Pass --source with the source that paused it, or --all to release every hold',
+        );
+      }
+      const scope = flags.all ? 'every hold' : `the hold of ${source}`;
       context.print(`Sent resume to ${workflowId}, releasing ${scope}. The transfer resumes when no hold is left.`);
     });
 }
