@@ -187,6 +187,24 @@ export function simulateCommand(io: Partial<SimulateCommandIo> = {}): Command {
     .addOption(new Option('--state-names <mode>', 'session state names get_transfer_session_state reports')
       .choices(['real', 'doc-compat']).default('real'))
     .option('--pair', 'also start a source with demo accounts that the destination reaches by its hostname')
-    .addHelpText('after', '\nThe root password for Basic logins comes from $WHM_SIM_ROOT_PASSWORD, else it is generated.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The root password for Basic logins comes from $WHM_SIM_ROOT_PASSWORD, else it is generated.',
+        '',
+        '--accounts file (JSON): {"accounts": [{"user": "alice", "domain": "alice.example", "bytesUsed": 50331648,',
+        '  "plan": "starter", "password": "optional, for user sessions"}], "packages": [{"name": "starter",',
+        '  "featurelist": "default"}], "featureLists": ["default"]}; deploy/rehearsal/source-accounts.json is an example.',
+        '',
+        'Control endpoint (same credentials as the API, JSON bodies) for rehearsing failures:',
+        '  GET|PATCH /__simulator/health        load averages, CPU count, disks, services',
+        '  GET|POST|DELETE /__simulator/faults  e.g. {"function": "start_transfer_session", "kind": "http-503", "times": 2};',
+        '                                       kinds: http-500, http-503, drop, delay (delayMs), result-0 (reason), http-403',
+        '  POST /__simulator/item-failures      {"user": "bob", "reason": "Disk quota exceeded", "times": 1}',
+        '  GET|PATCH /__simulator/rates         {"bytesPerSecond": 1048576, "restoreBytesPerSecond": 2097152}',
+        '  GET /__simulator/sessions            every transfer session with its items and a count of created sessions',
+      ].join('\n'),
+    )
     .action(async (flags: SimulateFlags) => run(flags, resolvedIo));
 }
