@@ -83,7 +83,7 @@ export const resumeSignal = defineSignal<[unknown?]>('resume');
 export const abortSignal = defineSignal<[unknown?]>('abort');
 export const statusQuery = defineQuery<MigrationStatus>('status');
 
-/** Where a migration stands after a control update, once WHM confirmed the change. */
+/** State of a migration after a control update, once WHM confirmed the change. */
 export interface ControlResult {
   phase: MigrationPhase;
   /** WHM's session state when the update returned. */
@@ -116,7 +116,7 @@ export const SIGNAL_DESCRIPTIONS = {
   abortMigration: 'Like the abort signal, but rejects invalid input and returns once WHM reports the session ended. Input (optional): {"reason": "..."}.',
 } as const;
 
-/** Where a migration stands. */
+/** Phase of a migration. */
 export type MigrationPhase =
   | 'creating-session'
   | 'analyzing'
@@ -213,7 +213,7 @@ export interface Conflict {
   problem: string;
 }
 
-/** What a migration returns when it ends. */
+/** Result of a migration when it ends. */
 export interface MigrationReport {
   migration: string;
   outcome: 'succeeded' | 'completed-with-failures' | 'aborted' | 'failed' | 'stopped-on-conflicts';
@@ -226,7 +226,7 @@ export interface MigrationReport {
   bytes: { total: number; done: number };
   pauses: PauseRecord[];
   conflicts: Conflict[];
-  /** Who asked for the abort, when and why, for an aborted migration. */
+  /** Abort request of an aborted migration: its source, time and reason. */
   abortRequested?: { at: string; source: string; reason: string };
   /**
    * Attempt that created the WHM session. Above 1, an earlier attempt may have created a session whose

@@ -147,7 +147,7 @@ export function createActivities(deps: ActivityDependencies = {}) {
      * Creates the WHM transfer session on the destination.
      *
      * `create_remote_root_transfer_session` is not idempotent and WHM cannot list sessions, so a retry
-     * after a lost response creates a second session; the first, if it was created, stays PENDING with
+     * after a lost response creates a second session. The first, if it was created, stays PENDING with
      * nothing queued until WHM's nightly maintenance deletes PENDING sessions older than 4 hours. To
      * narrow that window the session id is sent as a heartbeat the moment WHM returns it, and a retried
      * attempt that finds it there reuses that session instead of creating another.

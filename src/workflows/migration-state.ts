@@ -22,9 +22,8 @@ import {
 import type { MigrationPlan } from '../plan';
 import { isTerminal } from '../whm/states';
 import { Holds, type HoldsState } from './holds';
+import { appendRejectedRequest } from './rejected-requests';
 
-/** Rejected requests kept for `status`; older ones are dropped. */
-const MAX_REJECTED_REQUESTS = 20;
 
 /** Everything a new run needs to continue where the previous one stopped. */
 export interface CarriedState {
@@ -401,8 +400,7 @@ export class MigrationState {
   }
 
   private reject(signal: string, error: string, now: string): string {
-    this.rejectedRequests.push({ at: now, signal, error });
-    if (this.rejectedRequests.length > MAX_REJECTED_REQUESTS) this.rejectedRequests = this.rejectedRequests.slice(-MAX_REJECTED_REQUESTS);
+    this.rejectedRequests = appendRejectedRequest(this.rejectedRequests, { at: now, signal, error });
     this.touch(now);
     return error;
   }

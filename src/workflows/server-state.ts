@@ -18,9 +18,8 @@ import {
   type ServerStatus,
 } from '../server-messages';
 import { Holds, type HoldsState } from './holds';
+import { appendRejectedRequest } from './rejected-requests';
 
-/** Rejected requests kept for `serverStatus`; older ones are dropped. */
-const MAX_REJECTED_REQUESTS = 20;
 /** Alert keys whose last delivery time is remembered, so older deliveries can be ignored. */
 const MAX_ALERT_RECEIPTS = 200;
 
@@ -309,8 +308,7 @@ export class ServerState {
   }
 
   private reject(signal: string, error: string, now: string): string {
-    this.rejectedRequests.push({ at: now, signal, error });
-    if (this.rejectedRequests.length > MAX_REJECTED_REQUESTS) this.rejectedRequests = this.rejectedRequests.slice(-MAX_REJECTED_REQUESTS);
+    this.rejectedRequests = appendRejectedRequest(this.rejectedRequests, { at: now, signal, error });
     this.touch(now);
     return error;
   }
